@@ -1,0 +1,561 @@
+//! Event stream (saphyr-parser) to node trees.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use bulwark_core::Span;
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle as SaphyrStyle, Tag};
+
+use crate::node::{Document, Entry, Node, NodeKind, Scalar, ScalarStyle, Value};
+use crate::resolve::{Profile, resolve_plain};
+
+/// A YAML syntax or structure error with the position where it was found.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct YamlError {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column (characters).
+    pub column: u32,
+    /// Byte offset.
+    pub offset: usize,
+    pub message: String,
+}
+
+impl fmt::Display for YamlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "invalid YAML at line {}, column {}: {}",
+            self.line, self.column, self.message
+        )
+    }
+}
+
+/// Limits and resolution for [`load_str_with`].
+#[derive(Debug, Clone, Copy)]
+pub struct LoadOptions {
+    pub profile: Profile,
+    /// Most nodes that alias expansion may create in one stream (defeats "billion laughs").
+    pub max_alias_nodes: usize,
+    /// Deepest nesting of collections.
+    pub max_depth: usize,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            profile: Profile::GoYamlV2,
+            max_alias_nodes: 1_000_000,
+            max_depth: 512,
+        }
+    }
+}
+
+/// Loads every document of a YAML stream with the go-yaml v2 profile.
+pub fn load_str(text: &str) -> Result<Vec<Document>, YamlError> {
+    load_str_with(text, LoadOptions::default())
+}
+
+/// Loads every document of a YAML stream.
+pub fn load_str_with(text: &str, options: LoadOptions) -> Result<Vec<Document>, YamlError> {
+    let mut loader = Loader {
+        text,
+        offsets: CharOffsets::new(text),
+        options,
+        anchors: HashMap::new(),
+        alias_nodes: 0,
+    };
+    loader.run()
+}
+
+/// Converts saphyr's character indices to byte offsets.
+struct CharOffsets {
+    /// `None` when the text is ASCII (indices are offsets).
+    table: Option<Vec<usize>>,
+    len: usize,
+}
+
+impl CharOffsets {
+    fn new(text: &str) -> Self {
+        let table = (!text.is_ascii()).then(|| {
+            let mut t: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+            t.push(text.len());
+            t
+        });
+        CharOffsets {
+            table,
+            len: text.len(),
+        }
+    }
+
+    fn byte(&self, char_index: usize) -> usize {
+        match &self.table {
+            None => char_index.min(self.len),
+            Some(t) => t.get(char_index).copied().unwrap_or(self.len),
+        }
+    }
+}
+
+enum Frame {
+    Sequence {
+        start: Span,
+        anchor: usize,
+        tag: Option<String>,
+        items: Vec<Node>,
+    },
+    Mapping {
+        start: Span,
+        anchor: usize,
+        tag: Option<String>,
+        entries: Vec<Entry>,
+        /// Index of each key (as a JSON key) in `entries`.
+        index: HashMap<String, usize>,
+        /// Keys written explicitly (not merged), for the YAML 1.2 merge order.
+        explicit: Vec<bool>,
+        key: Option<Node>,
+    },
+}
+
+struct Loader<'a> {
+    text: &'a str,
+    offsets: CharOffsets,
+    options: LoadOptions,
+    anchors: HashMap<usize, (Node, usize)>,
+    alias_nodes: usize,
+}
+
+fn node_count(n: &Node) -> usize {
+    match &n.kind {
+        NodeKind::Scalar(_) => 1,
+        NodeKind::Sequence(items) => 1 + items.iter().map(node_count).sum::<usize>(),
+        NodeKind::Mapping(e) => {
+            1 + e
+                .iter()
+                .map(|e| node_count(&e.key) + node_count(&e.value))
+                .sum::<usize>()
+        }
+    }
+}
+
+fn tag_string(tag: &Tag) -> String {
+    if tag.is_yaml_core_schema() {
+        format!("!!{}", tag.suffix)
+    } else {
+        tag.to_string()
+    }
+}
+
+impl Loader<'_> {
+    fn span(&self, start: Marker, end: Marker) -> Span {
+        Span {
+            start: self.offsets.byte(start.index()),
+            end: self.offsets.byte(end.index()),
+            start_line: start.line() as u32,
+            start_column: start.col() as u32 + 1,
+            end_line: end.line() as u32,
+            end_column: end.col() as u32 + 1,
+        }
+    }
+
+    fn error_at(&self, m: Marker, message: impl Into<String>) -> YamlError {
+        YamlError {
+            line: m.line() as u32,
+            column: m.col() as u32 + 1,
+            offset: self.offsets.byte(m.index()),
+            message: message.into(),
+        }
+    }
+
+    fn error_span(&self, s: Span, message: impl Into<String>) -> YamlError {
+        YamlError {
+            line: s.start_line,
+            column: s.start_column,
+            offset: s.start,
+            message: message.into(),
+        }
+    }
+
+    fn run(&mut self) -> Result<Vec<Document>, YamlError> {
+        let mut parser = Parser::new_from_str(self.text);
+        let mut docs = Vec::new();
+        let mut stack: Vec<Frame> = Vec::new();
+        let mut doc_start: Option<(Span, bool)> = None;
+        let mut root: Option<Node> = None;
+        while let Some(ev) = parser.next_event() {
+            let (ev, sp) = ev.map_err(|e| self.error_at(*e.marker(), e.info()))?;
+            let span = self.span(sp.start, sp.end);
+            let finished: Option<Node> = match ev {
+                Event::StreamStart | Event::StreamEnd | Event::Nothing => None,
+                Event::DocumentStart(explicit) => {
+                    doc_start = Some((span, explicit));
+                    self.anchors.clear();
+                    None
+                }
+                Event::DocumentEnd => {
+                    let (start, explicit) = doc_start.take().unwrap_or((span, false));
+                    let root_node = root.take().unwrap_or_else(|| Node::null(start));
+                    let end = if root_node.span.end >= start.end {
+                        root_node.span
+                    } else {
+                        start
+                    };
+                    docs.push(Document {
+                        index: docs.len(),
+                        span: start.to(end),
+                        explicit_start: explicit,
+                        root: root_node,
+                    });
+                    None
+                }
+                Event::Alias(id) => {
+                    let Some((node, count)) = self.anchors.get(&id) else {
+                        return Err(self.error_span(span, "unknown anchor"));
+                    };
+                    self.alias_nodes += count;
+                    if self.alias_nodes > self.options.max_alias_nodes {
+                        return Err(self.error_span(
+                            span,
+                            format!(
+                                "alias expansion exceeds {} nodes",
+                                self.options.max_alias_nodes
+                            ),
+                        ));
+                    }
+                    Some(node.clone())
+                }
+                Event::Scalar(text, style, anchor, tag) => {
+                    let tag = tag.map(|t| tag_string(&t));
+                    let node = self.scalar(span, &text, style, tag)?;
+                    self.remember(anchor, &node);
+                    Some(node)
+                }
+                Event::SequenceStart(anchor, tag) => {
+                    if stack.len() >= self.options.max_depth {
+                        return Err(self.error_span(span, "nesting too deep"));
+                    }
+                    stack.push(Frame::Sequence {
+                        start: span,
+                        anchor,
+                        tag: tag.map(|t| tag_string(&t)),
+                        items: Vec::new(),
+                    });
+                    None
+                }
+                Event::MappingStart(anchor, tag) => {
+                    if stack.len() >= self.options.max_depth {
+                        return Err(self.error_span(span, "nesting too deep"));
+                    }
+                    stack.push(Frame::Mapping {
+                        start: span,
+                        anchor,
+                        tag: tag.map(|t| tag_string(&t)),
+                        entries: Vec::new(),
+                        index: HashMap::new(),
+                        explicit: Vec::new(),
+                        key: None,
+                    });
+                    None
+                }
+                Event::SequenceEnd => match stack.pop() {
+                    Some(Frame::Sequence {
+                        start,
+                        anchor,
+                        tag,
+                        items,
+                    }) => {
+                        let end = items.last().map(|n| n.span).unwrap_or(span);
+                        let end = if span.end > end.end && self.is_flow_close(span, b']') {
+                            span
+                        } else {
+                            end
+                        };
+                        let node = Node {
+                            span: start.to(end),
+                            kind: NodeKind::Sequence(items),
+                            tag,
+                        };
+                        self.remember(anchor, &node);
+                        Some(node)
+                    }
+                    _ => return Err(self.error_span(span, "unexpected end of sequence")),
+                },
+                Event::MappingEnd => match stack.pop() {
+                    Some(Frame::Mapping {
+                        start,
+                        anchor,
+                        tag,
+                        entries,
+                        ..
+                    }) => {
+                        let end = entries.last().map(|e| e.value.span).unwrap_or(span);
+                        let end = if span.end > end.end && self.is_flow_close(span, b'}') {
+                            span
+                        } else {
+                            end
+                        };
+                        let node = Node {
+                            span: start.to(end),
+                            kind: NodeKind::Mapping(entries),
+                            tag,
+                        };
+                        self.remember(anchor, &node);
+                        Some(node)
+                    }
+                    _ => return Err(self.error_span(span, "unexpected end of mapping")),
+                },
+            };
+            if let Some(node) = finished {
+                match stack.last_mut() {
+                    None => root = Some(node),
+                    Some(Frame::Sequence { items, .. }) => items.push(node),
+                    Some(Frame::Mapping { key, .. }) if key.is_none() => *key = Some(node),
+                    Some(Frame::Mapping {
+                        entries,
+                        index,
+                        explicit,
+                        key,
+                        ..
+                    }) => {
+                        let k = key.take().unwrap_or_else(|| Node::null(node.span));
+                        self.insert(entries, index, explicit, k, node)?;
+                    }
+                }
+            }
+        }
+        Ok(docs)
+    }
+
+    /// Whether the event span ends just after a flow collection's closing bracket.
+    fn is_flow_close(&self, span: Span, bracket: u8) -> bool {
+        span.end > 0 && self.text.as_bytes().get(span.end - 1) == Some(&bracket)
+            || self.text.as_bytes().get(span.start) == Some(&bracket)
+    }
+
+    fn remember(&mut self, anchor: usize, node: &Node) {
+        if anchor != 0 {
+            self.anchors.insert(anchor, (node.clone(), node_count(node)));
+        }
+    }
+
+    fn scalar(
+        &self,
+        span: Span,
+        text: &str,
+        style: SaphyrStyle,
+        tag: Option<String>,
+    ) -> Result<Node, YamlError> {
+        let style = match style {
+            SaphyrStyle::Plain => ScalarStyle::Plain,
+            SaphyrStyle::SingleQuoted => ScalarStyle::SingleQuoted,
+            SaphyrStyle::DoubleQuoted => ScalarStyle::DoubleQuoted,
+            SaphyrStyle::Literal => ScalarStyle::Literal,
+            SaphyrStyle::Folded => ScalarStyle::Folded,
+        };
+        let value = match tag.as_deref() {
+            Some("!!str") | Some("!!binary") | Some("!!timestamp") => Value::String(text.into()),
+            Some("!!null") => Value::Null,
+            Some("!!bool") | Some("!!int") | Some("!!float") => {
+                let v = resolve_plain(text, self.options.profile);
+                let ok = match (tag.as_deref(), &v) {
+                    (Some("!!bool"), Value::Bool(_)) => true,
+                    (Some("!!int"), Value::Int(_) | Value::UInt(_)) => true,
+                    (Some("!!float"), Value::Float(_)) => true,
+                    (Some("!!float"), Value::Int(i)) => {
+                        return Ok(Node {
+                            span,
+                            kind: NodeKind::Scalar(Scalar {
+                                text: text.into(),
+                                style,
+                                value: Value::Float(*i as f64),
+                            }),
+                            tag,
+                        });
+                    }
+                    _ => false,
+                };
+                if !ok {
+                    return Err(self.error_span(
+                        span,
+                        format!(
+                            "cannot decode `{text}` as {}",
+                            tag.as_deref().unwrap_or_default()
+                        ),
+                    ));
+                }
+                v
+            }
+            Some(_) => Value::String(text.into()),
+            None if style == ScalarStyle::Plain => resolve_plain(text, self.options.profile),
+            None => Value::String(text.into()),
+        };
+        Ok(Node {
+            span,
+            kind: NodeKind::Scalar(Scalar {
+                text: text.into(),
+                style,
+                value,
+            }),
+            tag,
+        })
+    }
+
+    fn is_merge_key(&self, key: &Node) -> bool {
+        matches!(&key.kind, NodeKind::Scalar(s) if s.style == ScalarStyle::Plain && s.text == "<<")
+            && key.tag.is_none()
+    }
+
+    fn insert(
+        &self,
+        entries: &mut Vec<Entry>,
+        index: &mut HashMap<String, usize>,
+        explicit: &mut Vec<bool>,
+        key: Node,
+        value: Node,
+    ) -> Result<(), YamlError> {
+        if self.is_merge_key(&key) {
+            let sources: Vec<&Node> = match &value.kind {
+                NodeKind::Mapping(_) => vec![&value],
+                NodeKind::Sequence(items) if items.iter().all(Node::is_mapping) => {
+                    // Earlier maps take precedence: apply from last to first.
+                    items.iter().rev().collect()
+                }
+                _ => {
+                    return Err(self.error_span(
+                        value.span,
+                        "map merge requires a mapping or a sequence of mappings as the value",
+                    ));
+                }
+            };
+            let go = self.options.profile == Profile::GoYamlV2;
+            for src in sources {
+                for e in src.entries() {
+                    let k = e.key.key_string();
+                    match index.get(&k) {
+                        // go-yaml v2 lets merged values replace earlier keys; YAML 1.2 keeps
+                        // explicit keys.
+                        Some(&i) if go || !explicit[i] => {
+                            entries[i] = e.clone();
+                            explicit[i] = false;
+                        }
+                        Some(_) => {}
+                        None => {
+                            index.insert(k, entries.len());
+                            entries.push(e.clone());
+                            explicit.push(false);
+                        }
+                    }
+                }
+            }
+            return Ok(());
+        }
+        let k = key.key_string();
+        match index.get(&k) {
+            Some(&i) => {
+                entries[i] = Entry { key, value };
+                explicit[i] = true;
+            }
+            None => {
+                index.insert(k, entries.len());
+                entries.push(Entry { key, value });
+                explicit.push(true);
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> Node {
+        let mut docs = load_str(text).expect("valid yaml");
+        assert_eq!(docs.len(), 1);
+        docs.remove(0).root
+    }
+
+    #[test]
+    fn spans_point_at_keys_and_values() {
+        let text = "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: web\n    image: \"nginx\"\n";
+        let root = one(text);
+        let image = root
+            .path(&["spec", "containers"])
+            .and_then(|c| c.items().first())
+            .and_then(|c| c.get("image"))
+            .expect("image");
+        assert_eq!(image.as_str(), Some("nginx"));
+        assert_eq!((image.span.start_line, image.span.start_column), (6, 12));
+        assert_eq!(&text[image.span.start..image.span.end], "\"nginx\"");
+        let kind = root.entry("kind").expect("kind");
+        assert_eq!(&text[kind.key.span.start..kind.key.span.end], "kind");
+    }
+
+    #[test]
+    fn multi_document_streams_and_flow_style() {
+        let text = "---\n{ apiVersion: \"v1\", kind: Pod, }\n---\n# only a comment\n---\na: [1, 2]\n";
+        let docs = load_str(text).expect("valid");
+        assert_eq!(docs.len(), 3);
+        assert_eq!(docs[0].root.get("kind").and_then(Node::as_str), Some("Pod"));
+        assert!(docs[1].root.is_null());
+        let a = docs[2].root.get("a").expect("a");
+        assert_eq!(&text[a.span.start..a.span.end], "[1, 2]");
+    }
+
+    #[test]
+    fn anchors_aliases_and_merge_keys() {
+        // (`y` would be the boolean `true` under go-yaml v2, hence `p`/`q`)
+        let root = one("base: &b {p: 1, q: 2}\nm:\n  q: 0\n  <<: *b\n  z: 3\nr:\n  <<: [*b]\n  p: 9\n");
+        let m = root.get("m").expect("m");
+        // go-yaml v2: the merged value replaces the earlier explicit key
+        assert_eq!(m.get("q").and_then(Node::as_i64), Some(2));
+        assert_eq!(m.get("z").and_then(Node::as_i64), Some(3));
+        let n = root.get("r").expect("r");
+        assert_eq!(n.get("p").and_then(Node::as_i64), Some(9));
+        assert_eq!(n.get("q").and_then(Node::as_i64), Some(2));
+    }
+
+    #[test]
+    fn duplicate_keys_keep_the_last() {
+        let root = one("a: 1\nb: 2\na: 3\n");
+        assert_eq!(root.entries().len(), 2);
+        assert_eq!(root.get("a").and_then(Node::as_i64), Some(3));
+    }
+
+    #[test]
+    fn yaml11_words_as_keys_become_json_keys() {
+        let root = one("on: push\n'yes': 1\n");
+        assert!(root.get("true").is_some());
+        assert!(root.get("yes").is_some());
+        assert_eq!(root.to_json(), serde_json::json!({"true": "push", "yes": 1}));
+    }
+
+    #[test]
+    fn alias_bombs_are_bounded() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let prev = i - 1;
+            text.push_str(&format!(
+                "a{i}: &a{i} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"
+            ));
+        }
+        let err = load_str(&text).expect_err("must be bounded");
+        assert!(err.message.contains("alias expansion"), "{err}");
+    }
+
+    #[test]
+    fn errors_name_line_and_column() {
+        let err = load_str("a: 1\nb: [1, 2\nc: 3\n").expect_err("invalid");
+        assert!(err.line >= 2, "{err}");
+        let err = load_str("a: b: c\n").expect_err("invalid");
+        assert_eq!(err.line, 1, "{err}");
+    }
+
+    #[test]
+    fn non_ascii_offsets_are_bytes() {
+        let text = "name: \"çé\"\nkind: Pod\n";
+        let root = one(text);
+        let k = root.get("kind").expect("kind");
+        assert_eq!(&text[k.span.start..k.span.end], "Pod");
+        assert_eq!(k.span.start_column, 7);
+    }
+}
