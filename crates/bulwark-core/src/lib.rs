@@ -13,7 +13,7 @@ mod source;
 mod suppression;
 
 pub use finding::{Finding, Label, Resource};
-pub use report::{ExitCode, InputError, Report, Summary, TargetKind, TargetReport, REPORT_SCHEMA};
+pub use report::{ExitCode, InputError, REPORT_SCHEMA, Report, Summary, TargetKind, TargetReport};
 pub use rule::{RuleCode, RuleFamily, RuleMeta};
 pub use severity::{ParseSeverityError, Severity};
 pub use source::{Location, SourceFile, Span};

@@ -92,6 +92,9 @@ impl RuleMeta {
     pub fn is_selected_by(&self, selector: &str) -> bool {
         self.code.eq_ignore_ascii_case(selector)
             || self.name == selector
-            || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(selector))
+            || self
+                .aliases
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(selector))
     }
 }

@@ -57,15 +57,117 @@ pub fn load_str(text: &str) -> Result<Vec<Document>, YamlError> {
 }
 
 /// Loads every document of a YAML stream.
+///
+/// libyaml, and so go-yaml, accepts flow collections whose continuation lines are indented
+/// less than the enclosing block (a closing `]` under its key, for instance), which the YAML
+/// 1.2 scanner rejects. Such lines are re-indented and parsed again; spans are mapped back
+/// to the original text.
 pub fn load_str_with(text: &str, options: LoadOptions) -> Result<Vec<Document>, YamlError> {
-    let mut loader = Loader {
-        text,
-        offsets: CharOffsets::new(text),
-        options,
-        anchors: HashMap::new(),
-        alias_nodes: 0,
-    };
-    loader.run()
+    let mut fixed = std::borrow::Cow::Borrowed(text);
+    let mut inserted: Vec<Insertion> = Vec::new();
+    loop {
+        let mut loader = Loader {
+            text: &fixed,
+            offsets: CharOffsets::new(&fixed),
+            options,
+            anchors: HashMap::new(),
+            alias_nodes: 0,
+        };
+        match loader.run() {
+            Ok(mut docs) => {
+                if !inserted.is_empty() {
+                    for d in &mut docs {
+                        d.span = map_span(d.span, &inserted);
+                        map_node(&mut d.root, &inserted);
+                    }
+                }
+                return Ok(docs);
+            }
+            Err(e) => {
+                let Some(line_start) = flow_indentation_fix(&fixed, &e) else {
+                    return Err(map_error(e, &inserted));
+                };
+                if inserted.len() >= MAX_INDENT_FIXES {
+                    return Err(map_error(e, &inserted));
+                }
+                let mut s = fixed.into_owned();
+                s.insert(line_start, ' ');
+                inserted.push(Insertion {
+                    offset: line_start,
+                    line: e.line,
+                });
+                fixed = std::borrow::Cow::Owned(s);
+            }
+        }
+    }
+}
+
+const MAX_INDENT_FIXES: usize = 64;
+
+/// One space inserted at the start of a line (offset in the text as fixed so far).
+#[derive(Debug, Clone, Copy)]
+struct Insertion {
+    offset: usize,
+    line: u32,
+}
+
+/// Where to insert a space when `e` is an indentation error inside a flow collection.
+fn flow_indentation_fix(text: &str, e: &YamlError) -> Option<usize> {
+    if !e.message.starts_with("invalid indentation") {
+        return None;
+    }
+    let line_start = text[..e.offset.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let first = text[line_start..].trim_start_matches(' ').chars().next()?;
+    let in_flow = e.message != "invalid indentation" || matches!(first, ']' | '}' | ',');
+    in_flow.then_some(line_start)
+}
+
+fn map_offset(mut o: usize, inserted: &[Insertion]) -> usize {
+    for ins in inserted.iter().rev() {
+        if o > ins.offset {
+            o -= 1;
+        }
+    }
+    o
+}
+
+fn map_span(mut s: Span, inserted: &[Insertion]) -> Span {
+    for ins in inserted.iter().rev() {
+        if s.start > ins.offset {
+            s.start -= 1;
+        }
+        if s.end > ins.offset {
+            s.end -= 1;
+        }
+        if s.start_line == ins.line && s.start_column > 1 {
+            s.start_column -= 1;
+        }
+        if s.end_line == ins.line && s.end_column > 1 {
+            s.end_column -= 1;
+        }
+    }
+    s
+}
+
+fn map_node(n: &mut Node, inserted: &[Insertion]) {
+    n.span = map_span(n.span, inserted);
+    match &mut n.kind {
+        NodeKind::Scalar(_) => {}
+        NodeKind::Sequence(items) => items.iter_mut().for_each(|i| map_node(i, inserted)),
+        NodeKind::Mapping(entries) => entries.iter_mut().for_each(|e| {
+            map_node(&mut e.key, inserted);
+            map_node(&mut e.value, inserted);
+        }),
+    }
+}
+
+fn map_error(mut e: YamlError, inserted: &[Insertion]) -> YamlError {
+    let count = inserted.iter().filter(|i| i.line == e.line).count() as u32;
+    e.offset = map_offset(e.offset, inserted);
+    e.column = e.column.saturating_sub(count).max(1);
+    e
 }
 
 /// Converts saphyr's character indices to byte offsets.
@@ -333,7 +435,8 @@ impl Loader<'_> {
 
     fn remember(&mut self, anchor: usize, node: &Node) {
         if anchor != 0 {
-            self.anchors.insert(anchor, (node.clone(), node_count(node)));
+            self.anchors
+                .insert(anchor, (node.clone(), node_count(node)));
         }
     }
 
@@ -492,7 +595,8 @@ mod tests {
 
     #[test]
     fn multi_document_streams_and_flow_style() {
-        let text = "---\n{ apiVersion: \"v1\", kind: Pod, }\n---\n# only a comment\n---\na: [1, 2]\n";
+        let text =
+            "---\n{ apiVersion: \"v1\", kind: Pod, }\n---\n# only a comment\n---\na: [1, 2]\n";
         let docs = load_str(text).expect("valid");
         assert_eq!(docs.len(), 3);
         assert_eq!(docs[0].root.get("kind").and_then(Node::as_str), Some("Pod"));
@@ -504,7 +608,8 @@ mod tests {
     #[test]
     fn anchors_aliases_and_merge_keys() {
         // (`y` would be the boolean `true` under go-yaml v2, hence `p`/`q`)
-        let root = one("base: &b {p: 1, q: 2}\nm:\n  q: 0\n  <<: *b\n  z: 3\nr:\n  <<: [*b]\n  p: 9\n");
+        let root =
+            one("base: &b {p: 1, q: 2}\nm:\n  q: 0\n  <<: *b\n  z: 3\nr:\n  <<: [*b]\n  p: 9\n");
         let m = root.get("m").expect("m");
         // go-yaml v2: the merged value replaces the earlier explicit key
         assert_eq!(m.get("q").and_then(Node::as_i64), Some(2));
@@ -526,7 +631,10 @@ mod tests {
         let root = one("on: push\n'yes': 1\n");
         assert!(root.get("true").is_some());
         assert!(root.get("yes").is_some());
-        assert_eq!(root.to_json(), serde_json::json!({"true": "push", "yes": 1}));
+        assert_eq!(
+            root.to_json(),
+            serde_json::json!({"true": "push", "yes": 1})
+        );
     }
 
     #[test]
@@ -548,6 +656,21 @@ mod tests {
         assert!(err.line >= 2, "{err}");
         let err = load_str("a: b: c\n").expect_err("invalid");
         assert_eq!(err.line, 1, "{err}");
+    }
+
+    #[test]
+    fn flow_collections_may_close_at_the_key_indentation_as_in_libyaml() {
+        let text = "spec:\n  args: [\n      \"-a\", \"b\",\n  ]\n  env: x\n";
+        let root = one(text);
+        let args = root.path(&["spec", "args"]).expect("args");
+        assert_eq!(args.items().len(), 2);
+        let env = root.path(&["spec", "env"]).expect("env");
+        assert_eq!(&text[env.span.start..env.span.end], "x");
+        assert_eq!((env.span.start_line, env.span.start_column), (5, 8));
+        assert_eq!(
+            &text[args.span.start..args.span.end],
+            "[\n      \"-a\", \"b\",\n  ]"
+        );
     }
 
     #[test]

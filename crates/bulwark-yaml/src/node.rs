@@ -170,9 +170,7 @@ impl Node {
 
     /// The entry whose key, as a JSON object key, equals `key`.
     pub fn entry(&self, key: &str) -> Option<&Entry> {
-        self.as_mapping()?
-            .iter()
-            .find(|e| e.key.key_matches(key))
+        self.as_mapping()?.iter().find(|e| e.key.key_matches(key))
     }
 
     /// The value under `key` in a mapping.
