@@ -1,0 +1,20 @@
+//! `bulwark-rules` holds every built-in rule (one file per rule, its doc comment is its
+//! documentation), the registry that lists them, the configuration file (`.bulwark.yaml`)
+//! and the engine that runs rules over parsed inputs and applies configuration and
+//! suppressions.
+
+#[macro_use]
+mod declare;
+mod config;
+mod context;
+mod engine;
+pub mod kubernetes;
+mod registry;
+pub mod secrets;
+mod suppress;
+
+pub use bulwark_core::RuleMeta;
+pub use config::{Config, ConfigError, PathIgnore, RuleOptions};
+pub use context::{ObjectCtx, SetCtx, SetObject, field_span, key_span, missing_span};
+pub use engine::{KubernetesFile, ScanOptions, scan_kubernetes_files};
+pub use registry::{Check, Rule, all_rules, find_rule};

@@ -1,0 +1,205 @@
+//! Applying suppressions to findings: inline `# bulwark:ignore` comments, the
+//! `ignore.bulwark.dev/<rule>` annotation, and `ignore` entries of the configuration.
+//!
+//! A trailing comment covers findings on its line. A comment on a line of its own covers the
+//! YAML node that starts on the next line (a field with everything under it, a list item, or
+//! the whole object when it starts there). A suppression needs a reason and may carry an
+//! expiry date (`until=YYYY-MM-DD`); one without a reason or past its date is not honoured
+//! and is reported itself.
+
+use bulwark_core::{
+    Finding, Location, SourceFile, Suppression, SuppressionKind, parse_inline_suppressions,
+};
+use bulwark_k8s::K8sObject;
+use bulwark_yaml::{Document, Node, NodeKind};
+
+use crate::Config;
+use crate::engine::{EXPIRED_SUPPRESSION, SUPPRESSION_WITHOUT_REASON};
+
+/// Annotation prefix: `ignore.bulwark.dev/<code or name>: "<reason> [until=YYYY-MM-DD]"`.
+pub const ANNOTATION_PREFIX: &str = "ignore.bulwark.dev/";
+
+/// Line ranges of the nodes that start on each line.
+fn node_extent_from(docs: &[Document], line: u32) -> Option<u32> {
+    fn walk(n: &Node, line: u32, best: &mut Option<u32>) {
+        if n.span.start_line > line || n.span.end_line < line {
+            return;
+        }
+        if n.span.start_line == line {
+            *best = Some(best.map_or(n.span.end_line, |b| b.max(n.span.end_line)));
+        }
+        match &n.kind {
+            NodeKind::Scalar(_) => {}
+            NodeKind::Sequence(items) => items.iter().for_each(|i| walk(i, line, best)),
+            NodeKind::Mapping(entries) => {
+                for e in entries {
+                    if e.key.span.start_line == line {
+                        let end = e.value.span.end_line.max(e.key.span.end_line);
+                        *best = Some(best.map_or(end, |b| b.max(end)));
+                    }
+                    walk(&e.value, line, best);
+                }
+            }
+        }
+    }
+    let mut best = None;
+    for d in docs {
+        walk(&d.root, line, &mut best);
+    }
+    best
+}
+
+/// The first line after `line` that is neither blank, a comment nor a document marker.
+fn next_content_line(file: &SourceFile, line: u32) -> Option<u32> {
+    (line + 1..=file.line_count() as u32).find(|&l| {
+        let t = file.line(l).unwrap_or_default().trim();
+        !(t.is_empty() || t.starts_with('#') || t == "---" || t.starts_with("--- "))
+    })
+}
+
+fn today_string(today: jiff::civil::Date) -> String {
+    today.to_string()
+}
+
+/// Marks findings of one file as suppressed and reports unusable suppressions.
+pub(crate) fn apply(
+    file: &SourceFile,
+    docs: &[Document],
+    objects: &[K8sObject<'_>],
+    findings: &mut Vec<Finding>,
+    config: &Config,
+    today: jiff::civil::Date,
+) {
+    let mut extra = Vec::new();
+    // Inline comments.
+    for s in parse_inline_suppressions(file.text()) {
+        let loc = Location::new(file.path(), file.span(s.start, s.end));
+        if s.reason.is_none() {
+            extra.push(
+                Finding::new(
+                    &SUPPRESSION_WITHOUT_REASON,
+                    format!(
+                        "`bulwark:ignore {}` has no reason, so it is not honoured",
+                        s.selectors.join(",")
+                    ),
+                    loc,
+                )
+                .with_label("add the reason after the rule codes"),
+            );
+            continue;
+        }
+        if s.is_expired(today) {
+            extra.push(Finding::new(
+                &EXPIRED_SUPPRESSION,
+                format!(
+                    "suppression of {} expired on {} (today is {})",
+                    s.selectors.join(","),
+                    s.until.as_deref().unwrap_or_default(),
+                    today_string(today)
+                ),
+                loc,
+            ));
+            continue;
+        }
+        let (from, to) = if s.own_line {
+            match next_content_line(file, s.line) {
+                Some(l) => (l, node_extent_from(docs, l).unwrap_or(l)),
+                None => continue,
+            }
+        } else {
+            (s.line, s.line)
+        };
+        for f in findings.iter_mut() {
+            if f.suppressed.is_none()
+                && (from..=to).contains(&f.location.start_line)
+                && s.selects(&f.rule, &f.name, &f.aliases)
+            {
+                f.suppressed = Some(Suppression {
+                    kind: SuppressionKind::Inline,
+                    reason: s.reason.clone().unwrap_or_default(),
+                    expires: s.until.clone(),
+                    location: Some(loc.clone()),
+                });
+            }
+        }
+    }
+    // Annotations.
+    for obj in objects {
+        for (key, value) in obj.annotations() {
+            let Some(selector) = key.strip_prefix(ANNOTATION_PREFIX) else {
+                continue;
+            };
+            let text = value.scalar_text().unwrap_or_default();
+            let loc = Location::new(file.path(), value.span);
+            let (reason, until) = match text.rsplit_once("until=") {
+                Some((r, u)) if u.trim().len() == 10 && !u.contains(' ') => {
+                    (r.trim().to_owned(), Some(u.trim().to_owned()))
+                }
+                _ => (text.trim().to_owned(), None),
+            };
+            if reason.is_empty() {
+                extra.push(Finding::new(
+                    &SUPPRESSION_WITHOUT_REASON,
+                    format!("annotation `{key}` has no reason, so it is not honoured"),
+                    loc,
+                ));
+                continue;
+            }
+            if let Some(u) = &until {
+                let expired = u.parse::<jiff::civil::Date>().map_or(true, |d| d < today);
+                if expired {
+                    extra.push(Finding::new(
+                        &EXPIRED_SUPPRESSION,
+                        format!("annotation `{key}` expired on {u}"),
+                        loc,
+                    ));
+                    continue;
+                }
+            }
+            let range = obj.node.span.start..=obj.node.span.end;
+            for f in findings.iter_mut() {
+                let selects = selector.eq_ignore_ascii_case("all")
+                    || selector.eq_ignore_ascii_case(&f.rule)
+                    || selector == f.name
+                    || f.aliases.iter().any(|a| a.eq_ignore_ascii_case(selector));
+                if f.suppressed.is_none() && selects && range.contains(&f.location.start_byte) {
+                    f.suppressed = Some(Suppression {
+                        kind: SuppressionKind::Annotation,
+                        reason: reason.clone(),
+                        expires: until.clone(),
+                        location: Some(loc.clone()),
+                    });
+                }
+            }
+        }
+    }
+    apply_config(findings, config, today);
+    findings.extend(extra);
+}
+
+/// Applies the configuration's path-scoped `ignore` entries.
+pub(crate) fn apply_config(findings: &mut [Finding], config: &Config, today: jiff::civil::Date) {
+    for ig in &config.ignores {
+        if ig
+            .until
+            .as_deref()
+            .and_then(|u| u.parse::<jiff::civil::Date>().ok())
+            .is_some_and(|d| d < today)
+        {
+            continue;
+        }
+        for f in findings.iter_mut() {
+            if f.suppressed.is_none()
+                && ig.globs.is_match(&f.location.path)
+                && (ig.rules.is_empty() || ig.rules.contains(&f.rule.as_str()))
+            {
+                f.suppressed = Some(Suppression {
+                    kind: SuppressionKind::Config,
+                    reason: ig.reason.clone(),
+                    expires: ig.until.clone(),
+                    location: None,
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! Rule fixtures: `tests/fixtures/<FAMILY>/<CODE>[_n].<ext>`. Each fixture is scanned with
+//! every rule enabled; the findings of the rule it is named after are rendered and compared
+//! with the insta snapshot `tests/snapshots/fixtures__<CODE>[_n].snap`. Every rule needs at
+//! least one fixture where it fires and one where it does not.
+
+#![allow(clippy::unwrap_used)]
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use bulwark_core::{Finding, SourceFile};
+use bulwark_rules::{Check, Config, KubernetesFile, ScanOptions, all_rules, scan_kubernetes_files};
+
+fn render(f: &Finding, file: &SourceFile) -> String {
+    let l = &f.location;
+    let mut s = format!(
+        "{}[{}] {}:{}:{}-{}:{} {}",
+        f.severity,
+        f.rule,
+        l.path,
+        l.start_line,
+        l.start_column,
+        l.end_line,
+        l.end_column,
+        f.message
+    );
+    if let Some(r) = &f.resource {
+        s.push_str(&format!("\n  resource: {}", r.display()));
+        if let Some(c) = &r.container {
+            s.push_str(&format!(" container={c}"));
+        }
+    }
+    if let Some(line) = file.line(l.start_line) {
+        s.push_str(&format!("\n  | {line}"));
+    }
+    if let Some(label) = &f.label {
+        s.push_str(&format!("\n  label: {label}"));
+    }
+    if let Some(sup) = &f.suppressed {
+        s.push_str(&format!("\n  suppressed ({:?}): {}", sup.kind, sup.reason));
+    }
+    s
+}
+
+fn scan_fixture(path: &Path, rel: &str) -> (SourceFile, Vec<Finding>) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let file = SourceFile::new(rel.to_owned(), text);
+    let kf = KubernetesFile::parse(file.clone()).unwrap_or_else(|e| panic!("{rel}: {e:?}"));
+    let config = Config::default();
+    let opts = ScanOptions {
+        config: &config,
+        today: "2026-06-01".parse().unwrap(),
+    };
+    let findings = scan_kubernetes_files(&[kf], &opts)
+        .into_iter()
+        .flat_map(|r| r.findings)
+        .collect();
+    (file, findings)
+}
+
+#[test]
+fn fixtures_match_snapshots_and_cover_every_rule() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    // code -> (fixtures where it fires, fixtures where it does not)
+    let mut coverage: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for family in std::fs::read_dir(&root).unwrap().flatten() {
+        let mut files: Vec<_> = std::fs::read_dir(family.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        files.sort();
+        for path in files {
+            let stem = path.file_stem().unwrap().to_string_lossy().to_string();
+            let code = stem.split('_').next().unwrap().to_owned();
+            let rel = format!(
+                "{}/{}",
+                family.file_name().to_string_lossy(),
+                path.file_name().unwrap().to_string_lossy()
+            );
+            let (file, findings) = scan_fixture(&path, &rel);
+            let mine: Vec<String> = findings
+                .iter()
+                .filter(|f| f.rule == code)
+                .map(|f| render(f, &file))
+                .collect();
+            let e = coverage.entry(code.clone()).or_default();
+            if mine.is_empty() {
+                e.1 += 1;
+            } else {
+                e.0 += 1;
+            }
+            let body = if mine.is_empty() {
+                "(no findings)".to_owned()
+            } else {
+                mine.join("\n\n")
+            };
+            insta::assert_snapshot!(stem.clone(), body);
+        }
+    }
+    let mut missing = Vec::new();
+    for r in all_rules() {
+        if matches!(r.check, Check::Engine) {
+            continue;
+        }
+        let (fires, quiet) = coverage.get(r.meta.code).copied().unwrap_or_default();
+        if fires == 0 || quiet == 0 {
+            missing.push(format!(
+                "{} ({}): {fires} firing, {quiet} quiet fixtures",
+                r.meta.code, r.meta.name
+            ));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "rules without a firing and a quiet fixture:\n{}",
+        missing.join("\n")
+    );
+}
