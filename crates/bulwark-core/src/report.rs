@@ -46,10 +46,16 @@ pub struct Summary {
     /// Findings that are not suppressed.
     pub findings: usize,
     pub by_severity: BTreeMap<Severity, usize>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub suppressed: usize,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub errors: usize,
+}
+
+/// Zero counts are left out so a clean report reads exactly as documented in
+/// `bulwark.report/v1`.
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// The result of a scan: `bulwark.report/v1`.
