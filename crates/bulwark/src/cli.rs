@@ -1,0 +1,130 @@
+//! Every flag is defined once, here, with its help.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "bulwark",
+    version,
+    about = "Secure the Kubernetes software supply chain: scan manifests before they ship",
+    long_about = None,
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan files and folders for misconfigurations and secrets
+    Scan(ScanArgs),
+    /// List the built-in rules, or show one rule's documentation
+    Rules(RulesArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Findings with source snippets, for people
+    Table,
+    /// The `bulwark.report/v1` JSON document
+    Json,
+    /// SARIF 2.1.0, for code-scanning dashboards
+    Sarif,
+    /// JUnit XML, for CI test reports
+    Junit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl From<SeverityArg> for bulwark_core::Severity {
+    fn from(s: SeverityArg) -> Self {
+        match s {
+            SeverityArg::Info => bulwark_core::Severity::Info,
+            SeverityArg::Low => bulwark_core::Severity::Low,
+            SeverityArg::Medium => bulwark_core::Severity::Medium,
+            SeverityArg::High => bulwark_core::Severity::High,
+            SeverityArg::Critical => bulwark_core::Severity::Critical,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files or folders to scan (folders are walked, honouring .gitignore)
+    #[arg(default_value = ".")]
+    pub targets: Vec<PathBuf>,
+
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+
+    /// Write the report to FILE instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Configuration file (default: the nearest .bulwark.yaml from the first target upward)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Exit with 1 when an unsuppressed finding is at or above this severity
+    /// [default: the configuration's `fail-on`, else low]
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<SeverityArg>,
+
+    /// Kubernetes version whose schemas validate objects (default: the newest embedded)
+    #[arg(long, value_name = "X.Y")]
+    pub kube_version: Option<String>,
+
+    /// Folder of extra JSON schemas for custom resources (kubeconform layout)
+    #[arg(long, value_name = "DIR")]
+    pub schema_location: Vec<PathBuf>,
+
+    /// Do not validate objects against the Kubernetes schemas
+    #[arg(long)]
+    pub no_schema: bool,
+
+    /// Disable a rule (code, name or peer alias); repeatable
+    #[arg(long, value_name = "RULE")]
+    pub disable: Vec<String>,
+
+    /// Show suppressed findings in the table output
+    #[arg(long)]
+    pub show_suppressed: bool,
+
+    /// When to use colours in the table output
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Show the documentation of this rule (code, name or peer alias)
+    pub rule: Option<String>,
+
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value_t = RulesFormat::Table)]
+    pub format: RulesFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Table,
+    Json,
+}

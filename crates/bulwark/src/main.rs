@@ -1,0 +1,28 @@
+//! The `bulwark` command line: arguments, discovery of targets, wiring of the analyzers and
+//! reporters, terminal output and exit codes. The only crate that prints.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod cli;
+mod discover;
+mod rules_cmd;
+mod scan;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let result = match cli.command {
+        cli::Command::Scan(args) => scan::run(args),
+        cli::Command::Rules(args) => rules_cmd::run(args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! `bulwark scan`.
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+
+use bulwark_core::{InputError, Report, Severity, SourceFile, TargetKind, TargetReport};
+use bulwark_report::{TableOptions, render_json, render_junit, render_sarif, render_table};
+use bulwark_rules::{Config, KubernetesFile, ScanOptions, all_rules, scan_kubernetes_files};
+
+use crate::cli::{ColorChoice, ReportFormat, ScanArgs};
+use crate::discover::{FileKind, discover};
+
+/// Files larger than this are reported as input errors rather than read.
+const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+pub fn run(args: ScanArgs) -> Result<u8, String> {
+    let config_path = match &args.config {
+        Some(p) => Some(p.clone()),
+        None => args.targets.first().and_then(|t| Config::discover(t)),
+    };
+    let mut config = match &config_path {
+        Some(p) => Config::load(p).map_err(|e| e.to_string())?,
+        None => Config::default(),
+    };
+    for d in &args.disable {
+        if !config.disable(d) {
+            return Err(format!("unknown rule `{d}` in --disable: see `bulwark rules`"));
+        }
+    }
+    let files = discover(&args.targets, &|p| config.is_excluded(p))?;
+
+    let mut errors: BTreeMap<String, Vec<InputError>> = BTreeMap::new();
+    let mut manifests = Vec::new();
+    for f in &files {
+        match read_source(&f.path, &f.display) {
+            Ok(source) => match f.kind {
+                FileKind::Manifest => match KubernetesFile::parse(source) {
+                    Ok(k) => manifests.push(k),
+                    Err(e) => errors.entry(f.display.clone()).or_default().push(e),
+                },
+            },
+            Err(e) => errors.entry(f.display.clone()).or_default().push(e),
+        }
+    }
+    let today = jiff::Zoned::now().date();
+    let opts = ScanOptions {
+        config: &config,
+        today,
+    };
+    let mut targets = scan_kubernetes_files(&manifests, &opts);
+    for (path, errs) in errors {
+        match targets.iter_mut().find(|t| t.path == path) {
+            Some(t) => t.errors.extend(errs),
+            None => targets.push(TargetReport {
+                path,
+                kind: TargetKind::Kubernetes,
+                findings: Vec::new(),
+                errors: errs,
+            }),
+        }
+    }
+    let report = Report::new(targets);
+    let sources: Vec<SourceFile> = manifests.into_iter().map(|k| k.file).collect();
+
+    let text = match args.format {
+        ReportFormat::Table => {
+            let color = match args.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => {
+                    args.output.is_none()
+                        && std::io::stdout().is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none()
+                }
+            };
+            render_table(
+                &report,
+                &sources,
+                &TableOptions {
+                    color,
+                    show_suppressed: args.show_suppressed,
+                },
+            )
+        }
+        ReportFormat::Json => render_json(&report),
+        ReportFormat::Sarif => {
+            let metas: Vec<_> = all_rules().iter().map(|r| r.meta).collect();
+            render_sarif(&report, &metas, &sources, env!("CARGO_PKG_VERSION"))
+        }
+        ReportFormat::Junit => render_junit(&report),
+    };
+    match &args.output {
+        Some(p) => fs_err::write(p, text.as_bytes()).map_err(|e| e.to_string())?,
+        None => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`bulwark scan | head`) is not an error worth reporting.
+            let _ = out.write_all(text.as_bytes());
+            if !text.ends_with('\n') {
+                let _ = out.write_all(b"\n");
+            }
+        }
+    }
+    let fail_on: Severity = args
+        .fail_on
+        .map(Severity::from)
+        .or(config.fail_on)
+        .unwrap_or(Severity::Low);
+    Ok(report.exit_code(fail_on) as u8)
+}
+
+fn read_source(path: &std::path::Path, display: &str) -> Result<SourceFile, InputError> {
+    let err = |message: String| InputError {
+        path: display.to_owned(),
+        line: None,
+        column: None,
+        message,
+    };
+    let meta = fs_err::metadata(path).map_err(|e| err(e.to_string()))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(err(format!(
+            "file is {} bytes, more than the {MAX_FILE_BYTES}-byte limit",
+            meta.len()
+        )));
+    }
+    let bytes = fs_err::read(path).map_err(|e| err(e.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        err(format!(
+            "not valid UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    Ok(SourceFile::new(display, text))
+}
