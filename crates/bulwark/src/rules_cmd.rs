@@ -47,10 +47,17 @@ pub fn run(args: RulesArgs) -> Result<u8, String> {
         }
         RulesFormat::Table => {
             let w = rules.iter().map(|r| r.meta.name.len()).max().unwrap_or(4);
-            println!("{:<6}  {:<w$}  {:<8}  {}", "CODE", "NAME", "SEVERITY", "SUMMARY");
+            println!(
+                "{:<6}  {:<w$}  {:<8}  {}",
+                "CODE", "NAME", "SEVERITY", "SUMMARY"
+            );
             for r in &rules {
                 let m = r.meta;
-                let off = if r.default_enabled { "" } else { " (off by default)" };
+                let off = if r.default_enabled {
+                    ""
+                } else {
+                    " (off by default)"
+                };
                 println!(
                     "{:<6}  {:<w$}  {:<8}  {}{off}",
                     m.code,
@@ -59,7 +66,10 @@ pub fn run(args: RulesArgs) -> Result<u8, String> {
                     m.summary
                 );
             }
-            println!("\n{} rules; `bulwark rules CODE` shows one rule's documentation", rules.len());
+            println!(
+                "\n{} rules; `bulwark rules CODE` shows one rule's documentation",
+                rules.len()
+            );
         }
     }
     Ok(0)

@@ -24,7 +24,9 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
     };
     for d in &args.disable {
         if !config.disable(d) {
-            return Err(format!("unknown rule `{d}` in --disable: see `bulwark rules`"));
+            return Err(format!(
+                "unknown rule `{d}` in --disable: see `bulwark rules`"
+            ));
         }
     }
     let files = discover(&args.targets, &|p| config.is_excluded(p))?;
