@@ -11,3 +11,5 @@ mod workload;
 pub use image::{ImageRef, ImageRefError};
 pub use object::{K8sObject, objects_in};
 pub use workload::{Container, ContainerKind, PodSpec, containers, pod_spec};
+pub mod schema;
+pub use schema::{SchemaError, SchemaLoadError, SchemaSet, Validation};

@@ -130,15 +130,15 @@ pub fn objects_in(docs: &[Document]) -> Vec<K8sObject<'_>> {
         let Some(obj) = K8sObject::from_node(&doc.root, doc.index, None) else {
             continue;
         };
-        if obj.kind.ends_with("List") {
-            if let Some(items) = doc.root.get("items").and_then(Node::as_sequence) {
-                for (i, item) in items.iter().enumerate() {
-                    if let Some(o) = K8sObject::from_node(item, doc.index, Some(i)) {
-                        out.push(o);
-                    }
+        if obj.kind.ends_with("List")
+            && let Some(items) = doc.root.get("items").and_then(Node::as_sequence)
+        {
+            for (i, item) in items.iter().enumerate() {
+                if let Some(o) = K8sObject::from_node(item, doc.index, Some(i)) {
+                    out.push(o);
                 }
-                continue;
             }
+            continue;
         }
         out.push(obj);
     }
