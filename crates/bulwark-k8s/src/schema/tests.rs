@@ -412,3 +412,12 @@ fn user_schemas_with_kubernetes_validate_layout_and_dangling_refs() {
         Err(Validation::SchemaUnusable(_))
     ));
 }
+
+#[test]
+fn schema_sets_are_shared_across_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<SchemaSet>();
+    let set = k8s();
+    let handle = std::thread::spawn(move || errors(&set, POD).len());
+    assert_eq!(handle.join().expect("thread"), 0);
+}
