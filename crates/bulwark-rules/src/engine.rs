@@ -2,8 +2,9 @@
 
 use std::collections::BTreeMap;
 
+use bulwark_core::Location;
 use bulwark_core::{Finding, InputError, SourceFile, TargetKind, TargetReport};
-use bulwark_k8s::{K8sObject, objects_in};
+use bulwark_k8s::{K8sObject, SchemaSet, Validation, objects_in};
 use bulwark_yaml::Document;
 
 use crate::context::{ObjectCtx, SetCtx, SetObject};
@@ -68,7 +69,91 @@ declare_rule! {
     }
 }
 
-pub(crate) static ENGINE_RULES: [Rule; 2] = [
+declare_rule! {
+    /// ## What it does
+    /// Validates every object against the JSON schema of its `apiVersion` and `kind` for the
+    /// selected Kubernetes version (`--kube-version`, default: the newest embedded), strictly:
+    /// unknown fields, wrong types, values out of range and missing required fields are
+    /// reported at the offending key or value. Custom resources are checked when
+    /// `--schema-location DIR` provides their schemas.
+    ///
+    /// ## Why is this bad?
+    /// The API server rejects an invalid object, or, for a misspelt optional field, silently
+    /// drops it: a `securityContext` setting under the wrong key is a control that is not
+    /// there. Catching it before `kubectl apply` turns a failed rollout or a false sense of
+    /// security into an edit.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// spec:
+    ///   containers:
+    ///     - name: web
+    ///       image: nginx:1.27.2
+    ///       securityContext:
+    ///         runAsNonroot: true   # misspelt: ignored by a lenient client, rejected here
+    /// ```
+    ///
+    /// ## Fix
+    /// Correct the field name, type or value as the message says (`runAsNonRoot: true`).
+    ///
+    /// ## References
+    /// - [Kubernetes API reference](https://kubernetes.io/docs/reference/kubernetes-api/)
+    /// - kubernetes-validate and kubeconform validate the same schemas
+    pub(crate) static SCHEMA_INVALID = {
+        code: "KUB001",
+        name: "schema-invalid",
+        family: Kubernetes,
+        severity: High,
+        summary: "object does not match the Kubernetes schema",
+        help: "fix the field as the message says; check the spelling and type against the API reference",
+        aliases: [],
+        compliance: [],
+    }
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Notes objects whose `apiVersion` and `kind` have no schema for the selected Kubernetes
+    /// version: custom resources (unless `--schema-location DIR` holds their schemas) and
+    /// APIs that were removed (for example `policy/v1beta1` PodSecurityPolicy or
+    /// `extensions/v1beta1` Ingress).
+    ///
+    /// ## Why is this bad?
+    /// Such objects were not validated. For a custom resource that may be fine; for a removed
+    /// API it means the cluster will refuse the object.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: extensions/v1beta1
+    /// kind: Ingress
+    /// ```
+    ///
+    /// ## Fix
+    /// Move removed APIs to their current version (`networking.k8s.io/v1`), or provide the
+    /// custom resource's schema with `--schema-location`.
+    pub(crate) static NO_SCHEMA = {
+        code: "KUB002",
+        name: "no-schema",
+        family: Kubernetes,
+        severity: Info,
+        summary: "no schema to validate the object against",
+        help: "use a current API version, or pass the custom resource's schema with `--schema-location`",
+        aliases: [],
+        compliance: [],
+    }
+}
+
+pub(crate) static ENGINE_RULES: [Rule; 4] = [
+    Rule {
+        meta: &SCHEMA_INVALID,
+        check: Check::Engine,
+        default_enabled: true,
+    },
+    Rule {
+        meta: &NO_SCHEMA,
+        check: Check::Engine,
+        default_enabled: true,
+    },
     Rule {
         meta: &SUPPRESSION_WITHOUT_REASON,
         check: Check::Engine,
@@ -112,6 +197,8 @@ pub struct ScanOptions<'a> {
     pub config: &'a Config,
     /// The date suppressions' `until=` is compared with.
     pub today: jiff::civil::Date,
+    /// Schemas to validate objects against (`KUB001`, `KUB002`); `None` skips validation.
+    pub schemas: &'a [SchemaSet],
 }
 
 /// Runs every enabled rule over the files and returns one target report per file that holds
@@ -128,6 +215,9 @@ pub fn scan_kubernetes_files(
     let mut findings: BTreeMap<usize, Vec<Finding>> = BTreeMap::new();
     for (i, (f, objects)) in files.iter().zip(&per_file).enumerate() {
         let out = findings.entry(i).or_default();
+        if !opts.schemas.is_empty() {
+            validate_objects(&f.file, objects, opts, out);
+        }
         for obj in objects {
             for rule in &rules {
                 if let Check::Object(check) = rule.check {
@@ -194,4 +284,90 @@ pub fn scan_kubernetes_files(
         });
     }
     reports
+}
+
+/// Validates objects against the first schema set that knows their kind.
+fn validate_objects(
+    file: &SourceFile,
+    objects: &[K8sObject<'_>],
+    opts: &ScanOptions<'_>,
+    out: &mut Vec<Finding>,
+) {
+    let invalid_on = opts.config.is_enabled(&ENGINE_RULES[0]);
+    let none_on = opts.config.is_enabled(&ENGINE_RULES[1]);
+    for obj in objects {
+        let label = match obj.name {
+            Some(n) => format!("{} '{}'", obj.kind, n),
+            None => obj.kind.to_owned(),
+        };
+        let mut result = Validation::NoSchema;
+        for set in opts.schemas {
+            result = set.validate(obj);
+            if !matches!(result, Validation::NoSchema) {
+                break;
+            }
+        }
+        match result {
+            Validation::Valid => {}
+            Validation::Invalid(errors) if invalid_on => {
+                let version = opts.schemas.first().and_then(SchemaSet::kubernetes_version);
+                for e in errors {
+                    let at = if e.path.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" at `{}`", e.path)
+                    };
+                    let against = version
+                        .as_deref()
+                        .map(|v| format!(" for Kubernetes {v}"))
+                        .unwrap_or_default();
+                    out.push(
+                        Finding::new(
+                            &SCHEMA_INVALID,
+                            format!(
+                                "{label} does not match its schema{against}{at}: {}",
+                                e.message
+                            ),
+                            Location::new(file.path(), e.span),
+                        )
+                        .with_resource(obj.resource())
+                        .with_label(e.message.clone()),
+                    );
+                }
+            }
+            Validation::NoSchema if none_on => {
+                let message = opts
+                    .schemas
+                    .first()
+                    .map(|s| s.no_schema_message(obj))
+                    .unwrap_or_else(|| {
+                        format!("no schema for `{}` `{}`", obj.api_version, obj.kind)
+                    });
+                let span = obj
+                    .node
+                    .entry("apiVersion")
+                    .map(|e| e.key.span.to(e.value.span))
+                    .unwrap_or(obj.node.span);
+                out.push(
+                    Finding::new(
+                        &NO_SCHEMA,
+                        format!("{label} is not validated: {message}"),
+                        Location::new(file.path(), span),
+                    )
+                    .with_resource(obj.resource()),
+                );
+            }
+            Validation::SchemaUnusable(message) if invalid_on => {
+                out.push(
+                    Finding::new(
+                        &SCHEMA_INVALID,
+                        format!("{label} cannot be validated: {message}"),
+                        Location::new(file.path(), obj.node.span),
+                    )
+                    .with_resource(obj.resource()),
+                );
+            }
+            _ => {}
+        }
+    }
 }

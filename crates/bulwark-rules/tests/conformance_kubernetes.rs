@@ -121,6 +121,7 @@ fn agrees_with_trivy_and_checkov_goldens() {
     let opts = ScanOptions {
         config: &config,
         today: "2026-01-01".parse().unwrap(),
+        schemas: &[],
     };
     let mut differences = Vec::new();
     // per check: (agreeing comparisons, all comparisons)

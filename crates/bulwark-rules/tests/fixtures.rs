@@ -47,9 +47,11 @@ fn scan_fixture(path: &Path, rel: &str) -> (SourceFile, Vec<Finding>) {
     let file = SourceFile::new(rel.to_owned(), text);
     let kf = KubernetesFile::parse(file.clone()).unwrap_or_else(|e| panic!("{rel}: {e:?}"));
     let config = Config::default();
+    let schemas = [bulwark_k8s::SchemaSet::embedded(None).unwrap()];
     let opts = ScanOptions {
         config: &config,
         today: "2026-06-01".parse().unwrap(),
+        schemas: &schemas,
     };
     let findings = scan_kubernetes_files(&[kf], &opts)
         .into_iter()

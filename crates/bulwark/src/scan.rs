@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 
 use bulwark_core::{InputError, Report, Severity, SourceFile, TargetKind, TargetReport};
+use bulwark_k8s::SchemaSet;
 use bulwark_report::{TableOptions, render_json, render_junit, render_sarif, render_table};
 use bulwark_rules::{Config, KubernetesFile, ScanOptions, all_rules, scan_kubernetes_files};
 
@@ -44,10 +45,21 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
             Err(e) => errors.entry(f.display.clone()).or_default().push(e),
         }
     }
+    let mut schemas = Vec::new();
+    if !args.no_schema {
+        schemas.push(SchemaSet::embedded(args.kube_version.as_deref()).map_err(|e| e.to_string())?);
+        for dir in &args.schema_location {
+            schemas.push(
+                SchemaSet::from_dir(dir)
+                    .map_err(|e| format!("--schema-location {}: {e}", dir.display()))?,
+            );
+        }
+    }
     let today = jiff::Zoned::now().date();
     let opts = ScanOptions {
         config: &config,
         today,
+        schemas: &schemas,
     };
     let mut targets = scan_kubernetes_files(&manifests, &opts);
     for (path, errs) in errors {
