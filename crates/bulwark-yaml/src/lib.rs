@@ -9,10 +9,11 @@
 //! expanded (with a budget against alias bombs), merge keys (`<<`) are applied and duplicate
 //! keys keep the last value, as Kubernetes does.
 
+mod explain;
 mod load;
 mod node;
 mod resolve;
 
 pub use load::{LoadOptions, YamlError, load_str, load_str_with};
-pub use node::{Document, Entry, Node, NodeKind, Scalar, ScalarStyle, Value};
+pub use node::{Document, Entry, JsonConversionError, Node, NodeKind, Scalar, ScalarStyle, Value};
 pub use resolve::{Profile, resolve_plain};

@@ -6,8 +6,9 @@ use std::fmt;
 use bulwark_core::Span;
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle as SaphyrStyle, Tag};
 
+use crate::explain::explain;
 use crate::node::{Document, Entry, Node, NodeKind, Scalar, ScalarStyle, Value};
-use crate::resolve::{Profile, resolve_plain};
+use crate::resolve::{Profile, decode_go_base64, is_go_yaml_timestamp, resolve_plain};
 
 /// A YAML syntax or structure error with the position where it was found.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -58,13 +59,15 @@ pub fn load_str(text: &str) -> Result<Vec<Document>, YamlError> {
 
 /// Loads every document of a YAML stream.
 ///
-/// libyaml, and so go-yaml, accepts flow collections whose continuation lines are indented
-/// less than the enclosing block (a closing `]` under its key, for instance), which the YAML
-/// 1.2 scanner rejects. Such lines are re-indented and parsed again; spans are mapped back
-/// to the original text.
+/// libyaml, and so go-yaml, accepts some indentation the YAML 1.2 scanner rejects: flow
+/// collections whose continuation lines are indented less than the enclosing block (a
+/// closing `]` under its key, for instance), and quoted strings whose continuation lines are
+/// not indented at all. Such lines are re-indented and parsed again (indentation there does
+/// not change any value); spans are mapped back to the original text.
 pub fn load_str_with(text: &str, options: LoadOptions) -> Result<Vec<Document>, YamlError> {
     let mut fixed = std::borrow::Cow::Borrowed(text);
     let mut inserted: Vec<Insertion> = Vec::new();
+    let mut attempts = 0;
     loop {
         let mut loader = Loader {
             text: &fixed,
@@ -84,24 +87,35 @@ pub fn load_str_with(text: &str, options: LoadOptions) -> Result<Vec<Document>, 
                 return Ok(docs);
             }
             Err(e) => {
-                let Some(line_start) = flow_indentation_fix(&fixed, &e) else {
-                    return Err(map_error(e, &inserted));
+                attempts += 1;
+                let fixes = if attempts > MAX_INDENT_FIXES {
+                    Vec::new()
+                } else if e.message == "invalid indentation in quoted scalar" {
+                    quoted_indentation_fix(&fixed, &e)
+                } else {
+                    flow_indentation_fix(&fixed, &e)
+                        .map(|offset| vec![(offset, e.line, 1)])
+                        .unwrap_or_default()
                 };
-                if inserted.len() >= MAX_INDENT_FIXES {
-                    return Err(map_error(e, &inserted));
+                if fixes.is_empty() {
+                    return Err(explain(text, map_error(e, &inserted)));
                 }
                 let mut s = fixed.into_owned();
-                s.insert(line_start, ' ');
-                inserted.push(Insertion {
-                    offset: line_start,
-                    line: e.line,
-                });
+                // Last line first, so earlier offsets stay valid; each space is recorded
+                // at the offset it had when inserted.
+                for &(offset, line, count) in fixes.iter().rev() {
+                    for _ in 0..count {
+                        s.insert(offset, ' ');
+                        inserted.push(Insertion { offset, line });
+                    }
+                }
                 fixed = std::borrow::Cow::Owned(s);
             }
         }
     }
 }
 
+/// Most re-parses with re-indented lines before an indentation error is reported.
 const MAX_INDENT_FIXES: usize = 64;
 
 /// One space inserted at the start of a line (offset in the text as fixed so far).
@@ -113,7 +127,7 @@ struct Insertion {
 
 /// Where to insert a space when `e` is an indentation error inside a flow collection.
 fn flow_indentation_fix(text: &str, e: &YamlError) -> Option<usize> {
-    if !e.message.starts_with("invalid indentation") {
+    if e.message != "invalid indentation" && e.message != "invalid indentation in flow construct" {
         return None;
     }
     let line_start = text[..e.offset.min(text.len())]
@@ -122,6 +136,55 @@ fn flow_indentation_fix(text: &str, e: &YamlError) -> Option<usize> {
     let first = text[line_start..].trim_start_matches(' ').chars().next()?;
     let in_flow = e.message != "invalid indentation" || matches!(first, ']' | '}' | ',');
     in_flow.then_some(line_start)
+}
+
+/// For a quoted scalar (opening quote at `e.offset`) whose continuation lines are indented
+/// too little, the spaces to insert: `(line start offset, 1-based line, count)` for each
+/// continuation line indented less than the content of the line the quote opens on.
+/// libyaml does not check indentation inside quoted scalars, and leading spaces of
+/// continuation lines are folded away, so the value does not change.
+fn quoted_indentation_fix(text: &str, e: &YamlError) -> Vec<(usize, u32, usize)> {
+    let start = e.offset.min(text.len());
+    let Some(quote) = text[start..]
+        .chars()
+        .next()
+        .filter(|c| *c == '"' || *c == '\'')
+    else {
+        return Vec::new();
+    };
+    // Find the closing quote.
+    let bytes = text.as_bytes();
+    let mut i = start + 1;
+    let close = loop {
+        match bytes.get(i) {
+            None => return Vec::new(),
+            Some(b'\\') if quote == '"' => i += 2,
+            Some(b'\'') if quote == '\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            Some(&c) if c == quote as u8 => break i,
+            Some(_) => i += 1,
+        }
+    };
+    // Content column of the opening line: after its indentation and any `- ` markers.
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let head = &text[line_start..start];
+    let mut content = head.len() - head.trim_start_matches(' ').len();
+    while head[content..].starts_with("- ") {
+        content += 2;
+        content += head[content..].len() - head[content..].trim_start_matches(' ').len();
+    }
+    let needed = content + 1;
+    let mut line = e.line;
+    let mut fixes = Vec::new();
+    for (pos, _) in text[start..close].match_indices('\n') {
+        line += 1;
+        let ls = start + pos + 1;
+        let indent = text[ls..].len() - text[ls..].trim_start_matches(' ').len();
+        let blank = text[ls + indent..].starts_with(['\n', '\r']);
+        if indent < needed && !blank {
+            fixes.push((ls, line, needed - indent));
+        }
+    }
+    fixes
 }
 
 fn map_offset(mut o: usize, inserted: &[Insertion]) -> usize {
@@ -168,6 +231,17 @@ fn map_error(mut e: YamlError, inserted: &[Insertion]) -> YamlError {
     e.offset = map_offset(e.offset, inserted);
     e.column = e.column.saturating_sub(count).max(1);
     e
+}
+
+fn describe_value(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Int(_) => "an integer",
+        Value::UInt(_) => "an unsigned 64-bit integer",
+        Value::Float(_) => "a float",
+        Value::String(_) => "a string",
+    }
 }
 
 /// Converts saphyr's character indices to byte offsets.
@@ -239,12 +313,18 @@ fn node_count(n: &Node) -> usize {
     }
 }
 
+/// The tag in its short form: `!!int` for `tag:yaml.org,2002:int` however it was written
+/// (`!!int`, `!<tag:yaml.org,2002:int>`), as go-yaml's `shortTag` does.
 fn tag_string(tag: &Tag) -> String {
     if tag.is_yaml_core_schema() {
-        format!("!!{}", tag.suffix)
-    } else {
-        tag.to_string()
+        return format!("!!{}", tag.suffix);
     }
+    if let Some(rest) = tag.suffix.strip_prefix("tag:yaml.org,2002:")
+        && (tag.handle.is_empty() || tag.handle == "!")
+    {
+        return format!("!!{rest}");
+    }
+    tag.to_string()
 }
 
 impl Loader<'_> {
@@ -311,7 +391,13 @@ impl Loader<'_> {
                 }
                 Event::Alias(id) => {
                     let Some((node, count)) = self.anchors.get(&id) else {
-                        return Err(self.error_span(span, "unknown anchor"));
+                        let name = self.text[span.start..span.end].trim_start_matches('*');
+                        return Err(self.error_span(
+                            span,
+                            format!(
+                                "unknown alias `*{name}`: no anchor `&{name}` is defined before it in this document"
+                            ),
+                        ));
                     };
                     self.alias_nodes += count;
                     if self.alias_nodes > self.options.max_alias_nodes {
@@ -455,41 +541,9 @@ impl Loader<'_> {
             SaphyrStyle::Folded => ScalarStyle::Folded,
         };
         let value = match tag.as_deref() {
-            Some("!!str") | Some("!!binary") | Some("!!timestamp") => Value::String(text.into()),
-            Some("!!null") => Value::Null,
-            Some("!!bool") | Some("!!int") | Some("!!float") => {
-                let v = resolve_plain(text, self.options.profile);
-                let ok = match (tag.as_deref(), &v) {
-                    (Some("!!bool"), Value::Bool(_)) => true,
-                    (Some("!!int"), Value::Int(_) | Value::UInt(_)) => true,
-                    (Some("!!float"), Value::Float(_)) => true,
-                    (Some("!!float"), Value::Int(i)) => {
-                        return Ok(Node {
-                            span,
-                            kind: NodeKind::Scalar(Scalar {
-                                text: text.into(),
-                                style,
-                                value: Value::Float(*i as f64),
-                            }),
-                            tag,
-                        });
-                    }
-                    _ => false,
-                };
-                if !ok {
-                    return Err(self.error_span(
-                        span,
-                        format!(
-                            "cannot decode `{text}` as {}",
-                            tag.as_deref().unwrap_or_default()
-                        ),
-                    ));
-                }
-                v
-            }
-            Some(_) => Value::String(text.into()),
             None if style == ScalarStyle::Plain => resolve_plain(text, self.options.profile),
             None => Value::String(text.into()),
+            Some(t) => self.tagged_value(span, text, t)?,
         };
         Ok(Node {
             span,
@@ -502,9 +556,55 @@ impl Loader<'_> {
         })
     }
 
+    /// The value of a scalar with an explicit tag, as go-yaml v2's `resolve` gives it: `!!str`
+    /// takes any text, `!!binary` is base64, the other core tags must resolve to their own
+    /// kind (an integer is accepted as a float), and any other tag leaves the text a string.
+    /// Quoting does not matter once a tag is written (`!!int "12"` is 12).
+    fn tagged_value(&self, span: Span, text: &str, tag: &str) -> Result<Value, YamlError> {
+        let profile = self.options.profile;
+        let go = profile == Profile::GoYamlV2;
+        match tag {
+            "!!binary" => decode_go_base64(text)
+                .map(Value::String)
+                .ok_or_else(|| self.error_span(span, "`!!binary` value is not valid base64 data")),
+            "!!null" | "!!bool" | "!!int" | "!!float" | "!!timestamp" => {
+                let v = resolve_plain(text, profile);
+                match (tag, v) {
+                    ("!!null", v @ Value::Null)
+                    | ("!!bool", v @ Value::Bool(_))
+                    | ("!!int", v @ (Value::Int(_) | Value::UInt(_)))
+                    | ("!!float", v @ Value::Float(_)) => Ok(v),
+                    ("!!float", Value::Int(i)) => Ok(Value::Float(i as f64)),
+                    // go-yaml v2 converts only signed integers for `!!float`.
+                    ("!!float", Value::UInt(u)) if !go => Ok(Value::Float(u as f64)),
+                    // go-yaml v2 decodes timestamps into `interface{}` as the text written.
+                    ("!!timestamp", Value::String(s)) if !go || is_go_yaml_timestamp(&s) => {
+                        Ok(Value::String(s))
+                    }
+                    (_, v) => Err(self.error_span(
+                        span,
+                        format!(
+                            "cannot decode `{text}` as `{tag}`: it reads as {}",
+                            describe_value(&v)
+                        ),
+                    )),
+                }
+            }
+            _ => Ok(Value::String(text.into())),
+        }
+    }
+
+    /// go-yaml v2's `isMerge`: the plain scalar `<<` (untagged or with the non-specific `!`),
+    /// or `<<` tagged `!!merge`.
     fn is_merge_key(&self, key: &Node) -> bool {
-        matches!(&key.kind, NodeKind::Scalar(s) if s.style == ScalarStyle::Plain && s.text == "<<")
-            && key.tag.is_none()
+        let NodeKind::Scalar(s) = &key.kind else {
+            return false;
+        };
+        s.text == "<<"
+            && match key.tag.as_deref() {
+                None | Some("!") => s.style == ScalarStyle::Plain,
+                Some(t) => t == "!!merge",
+            }
     }
 
     fn insert(
@@ -525,7 +625,7 @@ impl Loader<'_> {
                 _ => {
                     return Err(self.error_span(
                         value.span,
-                        "map merge requires a mapping or a sequence of mappings as the value",
+                        "the value of a merge key `<<` must be a mapping or a sequence of mappings",
                     ));
                 }
             };
@@ -550,6 +650,17 @@ impl Loader<'_> {
                 }
             }
             return Ok(());
+        }
+        if self.options.profile == Profile::GoYamlV2 && !matches!(key.kind, NodeKind::Scalar(_)) {
+            let what = if key.is_mapping() {
+                "mapping"
+            } else {
+                "sequence"
+            };
+            return Err(self.error_span(
+                key.span,
+                format!("a {what} cannot be a mapping key (go-yaml: invalid map key)"),
+            ));
         }
         let k = key.key_string();
         match index.get(&k) {

@@ -213,7 +213,58 @@ impl Node {
         }
     }
 
-    /// Converts the tree to JSON as `sigs.k8s.io/yaml` would (keys become strings).
+    /// Converts the tree to JSON as `sigs.k8s.io/yaml` would, or says why it would fail
+    /// there: a null key, an integer key above `i64` (`uint64`), a collection key, or a NaN or
+    /// infinite value (`json: unsupported value`).
+    pub fn try_to_json(&self) -> Result<serde_json::Value, JsonConversionError> {
+        let fail = |span: Span, message: String| Err(JsonConversionError { span, message });
+        match &self.kind {
+            NodeKind::Scalar(s) => match &s.value {
+                Value::Float(f) if !f.is_finite() => fail(
+                    self.span,
+                    format!(
+                        "`{}` has no JSON form (NaN and infinities are not numbers in JSON)",
+                        s.text
+                    ),
+                ),
+                _ => Ok(self.to_json()),
+            },
+            NodeKind::Sequence(items) => items
+                .iter()
+                .map(Node::try_to_json)
+                .collect::<Result<Vec<_>, _>>()
+                .map(serde_json::Value::Array),
+            NodeKind::Mapping(entries) => {
+                let mut map = serde_json::Map::with_capacity(entries.len());
+                for e in entries {
+                    let key = match &e.key.kind {
+                        NodeKind::Scalar(s) => sigs_json_key(&s.value),
+                        _ => None,
+                    };
+                    let Some(key) = key else {
+                        let what = match &e.key.kind {
+                            NodeKind::Scalar(s) if s.value == Value::Null => "a null key",
+                            NodeKind::Scalar(_) => {
+                                "an integer key larger than a signed 64-bit integer"
+                            }
+                            NodeKind::Sequence(_) => "a sequence as a key",
+                            NodeKind::Mapping(_) => "a mapping as a key",
+                        };
+                        return fail(
+                            e.key.span,
+                            format!("{what} cannot become a JSON object key"),
+                        );
+                    };
+                    map.insert(key, e.value.try_to_json()?);
+                }
+                Ok(serde_json::Value::Object(map))
+            }
+        }
+    }
+
+    /// Converts the tree to JSON as `sigs.k8s.io/yaml` would (keys become strings). Where
+    /// `sigs.k8s.io/yaml` fails (see [`Node::try_to_json`]) this is lenient: NaN and
+    /// infinities become `null`, a null key becomes `"null"`, collection keys `""`.
     pub fn to_json(&self) -> serde_json::Value {
         match &self.kind {
             NodeKind::Scalar(s) => match &s.value {
@@ -239,39 +290,108 @@ impl Node {
     }
 }
 
+/// Why a tree cannot become JSON the way `sigs.k8s.io/yaml` converts it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{message}")]
+pub struct JsonConversionError {
+    /// The key or value that has no JSON form.
+    pub span: Span,
+    pub message: String,
+}
+
+/// The JSON object key `sigs.k8s.io/yaml` makes of a scalar key, or `None` where it fails
+/// (`unsupported map key of type …`): null keys and integers above `i64` (`uint64`).
+fn sigs_json_key(v: &Value) -> Option<String> {
+    match v {
+        Value::Null | Value::UInt(_) => None,
+        other => Some(json_key(other)),
+    }
+}
+
 fn json_key(v: &Value) -> String {
     match v {
         Value::Null => "null".to_owned(),
         Value::Bool(b) => b.to_string(),
         Value::Int(i) => i.to_string(),
         Value::UInt(u) => u.to_string(),
-        Value::Float(f) => format_go_float(*f),
+        Value::Float(f) => format_float_key(*f),
         Value::String(s) => s.clone(),
     }
 }
 
-/// Formats a float as Go's `strconv.FormatFloat(f, 'g', -1, 64)` does for JSON keys.
-fn format_go_float(f: f64) -> String {
-    if f.is_nan() {
-        return "NaN".to_owned();
+/// Formats a float map key as `sigs.k8s.io/yaml` does: `strconv.FormatFloat(f, 'g', -1, 32)`
+/// (shortest digits that identify the value as a 32-bit float; exponent form when the decimal
+/// exponent is below -4 or at least 6, with a sign and two or more digits), with infinities
+/// and NaN spelled `.inf`, `-.inf`, `.nan`.
+pub(crate) fn format_float_key(f: f64) -> String {
+    let f32v = f as f32;
+    if f32v.is_nan() {
+        return ".nan".to_owned();
     }
-    if f.is_infinite() {
-        return if f > 0.0 { "+Inf" } else { "-Inf" }.to_owned();
+    if f32v.is_infinite() {
+        return if f32v > 0.0 { ".inf" } else { "-.inf" }.to_owned();
     }
-    let exp = if f == 0.0 {
-        0
-    } else {
-        f.abs().log10().floor() as i32
+    if f32v == 0.0 {
+        return if f32v.is_sign_negative() { "-0" } else { "0" }.to_owned();
+    }
+    // `{:e}` gives the shortest round-trip digits: `-1.2345e-7`.
+    let sci = format!("{f32v:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let (neg, mantissa) = match mantissa.strip_prefix('-') {
+        Some(m) => (true, m),
+        None => (false, mantissa),
     };
-    if !(-4..21).contains(&exp) {
-        let s = format!("{f:e}");
-        // Rust writes `1e21`, Go writes `1e+21`.
-        match s.split_once('e') {
-            Some((m, e)) if !e.starts_with('-') => format!("{m}e+{e:0>2}"),
-            Some((m, e)) => format!("{m}e-{:0>2}", &e[1..]),
-            None => s,
-        }
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let sign = if neg { "-" } else { "" };
+    if !(-4..6).contains(&exp) {
+        let (first, rest) = digits.split_at(1);
+        let dot = if rest.is_empty() { "" } else { "." };
+        let esign = if exp < 0 { '-' } else { '+' };
+        return format!("{sign}{first}{dot}{rest}e{esign}{:02}", exp.abs());
+    }
+    // Decimal point after `exp + 1` digits.
+    let point = exp + 1;
+    let body = if point <= 0 {
+        format!("0.{}{digits}", "0".repeat(point.unsigned_abs() as usize))
     } else {
-        format!("{f}")
+        let point = point as usize;
+        if digits.len() <= point {
+            format!("{digits}{}", "0".repeat(point - digits.len()))
+        } else {
+            format!("{}.{}", &digits[..point], &digits[point..])
+        }
+    };
+    format!("{sign}{body}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_float_key;
+
+    #[test]
+    fn float_keys_format_as_go_g_with_32_bit_precision() {
+        let cases = [
+            (1.5, "1.5"),
+            (1000.0, "1000"),
+            (123456.0, "123456"),
+            (1_000_000.0, "1e+06"),
+            (1234567.0, "1.234567e+06"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (3.141592653589793, "3.1415927"),
+            (0.1, "0.1"),
+            (-2.5, "-2.5"),
+            (1e21, "1e+21"),
+            (1e-7, "1e-07"),
+            (0.0, "0"),
+            (f64::INFINITY, ".inf"),
+            (f64::NEG_INFINITY, "-.inf"),
+            (f64::NAN, ".nan"),
+            (1e300, ".inf"),
+        ];
+        for (f, want) in cases {
+            assert_eq!(format_float_key(f), want, "{f}");
+        }
     }
 }

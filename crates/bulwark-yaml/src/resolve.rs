@@ -38,7 +38,7 @@ fn special_word(text: &str, yaml11_bools: bool) -> Option<Value> {
     })
 }
 
-/// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`
+/// go-yaml's `yamlStyleFloat`: `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`
 fn is_yaml_style_float(s: &str) -> bool {
     let b = s.as_bytes();
     let mut i = 0;
@@ -78,41 +78,73 @@ fn is_yaml_style_float(s: &str) -> bool {
     i == b.len()
 }
 
-/// Go's `strconv.ParseInt(s, 0, 64)` / `ParseUint` syntax: optional sign, then `0x`, `0o`,
-/// `0b` or a leading `0` (octal) prefix. Returns the magnitude and whether it was negative.
-fn parse_go_int(s: &str) -> Option<(u64, bool)> {
+/// Go's `strconv.ParseUint(s, 0, 64)` on text without underscores: no sign; a `0x`, `0o`
+/// or `0b` prefix (either case) needs at least one digit after it, and any other leading
+/// `0` means octal (`08` fails, `0` is zero).
+fn go_parse_uint(s: &str) -> Option<u64> {
+    let b = s.as_bytes();
+    let (radix, digits) = match b {
+        [] => return None,
+        [b'0', p, _, ..] if matches!(p, b'x' | b'X') => (16, &s[2..]),
+        [b'0', p, _, ..] if matches!(p, b'o' | b'O') => (8, &s[2..]),
+        [b'0', p, _, ..] if matches!(p, b'b' | b'B') => (2, &s[2..]),
+        [b'0', ..] => (8, &s[1..]),
+        _ => (10, s),
+    };
+    if !digits.bytes().all(|c| (c as char).is_digit(radix)) {
+        return None;
+    }
+    if digits.is_empty() {
+        return Some(0);
+    }
+    u64::from_str_radix(digits, radix).ok()
+}
+
+/// Go's `strconv.ParseInt(s, 0, 64)` on text without underscores: an optional sign, then
+/// [`go_parse_uint`]'s syntax, in `i64` range.
+fn go_parse_int(s: &str) -> Option<i64> {
     let (neg, rest) = match s.as_bytes().first()? {
         b'+' => (false, &s[1..]),
         b'-' => (true, &s[1..]),
         _ => (false, s),
     };
-    let (radix, digits) =
-        if let Some(r) = rest.strip_prefix("0x").or_else(|| rest.strip_prefix("0X")) {
-            (16, r)
-        } else if let Some(r) = rest.strip_prefix("0o").or_else(|| rest.strip_prefix("0O")) {
-            (8, r)
-        } else if let Some(r) = rest.strip_prefix("0b").or_else(|| rest.strip_prefix("0B")) {
-            (2, r)
-        } else if rest.len() > 1 && rest.starts_with('0') {
-            (8, &rest[1..])
-        } else {
-            (10, rest)
-        };
-    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+    let mag = go_parse_uint(rest)?;
+    if neg {
+        0i64.checked_sub_unsigned(mag)
+    } else {
+        i64::try_from(mag).ok()
+    }
+}
+
+/// Go's `underscoreOK` for decimal numbers: every `_` sits between two digits.
+fn go_underscores_ok(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter().enumerate().all(|(i, &c)| {
+        c != b'_'
+            || (i > 0 && b[i - 1].is_ascii_digit() && b.get(i + 1).is_some_and(u8::is_ascii_digit))
+    })
+}
+
+/// A decimal float in go-yaml's syntax, or `None` when Go's `strconv.ParseFloat` would fail
+/// (including overflow past `f64`: `1e400` stays a string).
+fn go_float(plain: &str) -> Option<f64> {
+    if !is_yaml_style_float(plain) {
         return None;
     }
-    u64::from_str_radix(digits, radix).ok().map(|v| (v, neg))
+    plain.parse::<f64>().ok().filter(|f| f.is_finite())
 }
 
 fn resolve_go_yaml_v2(text: &str) -> Value {
+    // go-yaml v2 `resolve`: the first byte hints at what the scalar may be; anything else is
+    // a string without further checks.
     let Some(first) = text.bytes().next() else {
         return Value::Null;
     };
-    let hinted = matches!(first, b'+' | b'-' | b'.' | b'0'..=b'9')
-        || matches!(
-            first,
-            b'y' | b'Y' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'o' | b'O' | b'~'
-        );
+    let hinted = matches!(
+        first,
+        b'+' | b'-' | b'.' | b'0'
+            ..=b'9' | b'y' | b'Y' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'o' | b'O' | b'~'
+    );
     if !hinted {
         return Value::String(text.to_owned());
     }
@@ -120,36 +152,135 @@ fn resolve_go_yaml_v2(text: &str) -> Value {
         return v;
     }
     match first {
-        b'+' | b'-' | b'0'..=b'9' => {
-            let plain: String = text.chars().filter(|&c| c != '_').collect();
-            if let Some((mag, neg)) = parse_go_int(&plain) {
-                if neg {
-                    if mag <= i64::MAX as u64 + 1 {
-                        return Value::Int((mag as i128).wrapping_neg() as i64);
-                    }
-                } else if let Ok(i) = i64::try_from(mag) {
-                    return Value::Int(i);
-                } else {
-                    return Value::UInt(mag);
+        b'.' => {
+            // `strconv.ParseFloat(in, 64)` on the text as written: underscores only between
+            // digits.
+            if go_underscores_ok(text) {
+                let plain: String = text.chars().filter(|&c| c != '_').collect();
+                if let Some(f) = go_float(&plain) {
+                    return Value::Float(f);
                 }
-            }
-            if is_yaml_style_float(&plain)
-                && let Ok(f) = plain.parse::<f64>()
-            {
-                return Value::Float(f);
             }
             Value::String(text.to_owned())
         }
-        b'.' => {
-            if is_yaml_style_float(text)
-                && let Ok(f) = text.parse::<f64>()
-            {
+        b'+' | b'-' | b'0'..=b'9' => {
+            // Timestamps (`2001-12-14`) would be tried first, but they stay strings when
+            // decoded into `interface{}` and cannot be numbers anyway.
+            let plain: String = text.chars().filter(|&c| c != '_').collect();
+            if let Some(i) = go_parse_int(&plain) {
+                return Value::Int(i);
+            }
+            // `ParseUint` takes no sign: `+18446744073709551615` falls through to float.
+            if let Some(u) = go_parse_uint(&plain) {
+                return Value::UInt(u);
+            }
+            if let Some(f) = go_float(&plain) {
                 return Value::Float(f);
             }
             Value::String(text.to_owned())
         }
         _ => Value::String(text.to_owned()),
     }
+}
+
+/// Whether go-yaml v2 takes `text` as a timestamp (`parseTimestamp`): `YYYY-M-D`, optionally
+/// followed by `T`/`t` and `h:m:s[.frac]` with `Z` or `±hh:mm`, or by spaces and
+/// `h:m:s[.frac]` without a zone; fields in range (month 1-12, a day of that month).
+pub(crate) fn is_go_yaml_timestamp(text: &str) -> bool {
+    let b = text.as_bytes();
+    if b.len() < 5 || !b[..4].iter().all(u8::is_ascii_digit) || b[4] != b'-' {
+        return false;
+    }
+    // Go's `getnum(s, false)`: one digit, or two when two are there.
+    fn num(b: &[u8], i: &mut usize) -> Option<u32> {
+        let d0 = *b.get(*i).filter(|c| c.is_ascii_digit())?;
+        *i += 1;
+        match b.get(*i).filter(|c| c.is_ascii_digit()) {
+            Some(d1) => {
+                *i += 1;
+                Some(u32::from(d0 - b'0') * 10 + u32::from(d1 - b'0'))
+            }
+            None => Some(u32::from(d0 - b'0')),
+        }
+    }
+    fn lit(b: &[u8], i: &mut usize, c: u8) -> Option<()> {
+        (b.get(*i) == Some(&c)).then(|| *i += 1)
+    }
+    let year: u32 = text[..4].parse().unwrap_or(0);
+    let mut i = 5;
+    let date = (|| {
+        let month = num(b, &mut i)?;
+        lit(b, &mut i, b'-')?;
+        let day = num(b, &mut i)?;
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (1..=days).contains(&day).then_some(())
+    })();
+    if date.is_none() {
+        return false;
+    }
+    if i == b.len() {
+        return true;
+    }
+    let time = |i: &mut usize| -> Option<()> {
+        let h = num(b, i)?;
+        lit(b, i, b':')?;
+        let m = num(b, i)?;
+        lit(b, i, b':')?;
+        let s = num(b, i)?;
+        if h >= 24 || m >= 60 || s >= 60 {
+            return None;
+        }
+        // Fractional seconds: `.` or `,` and any number of digits.
+        if matches!(b.get(*i), Some(b'.' | b',')) && b.get(*i + 1).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+            while b.get(*i).is_some_and(u8::is_ascii_digit) {
+                *i += 1;
+            }
+        }
+        Some(())
+    };
+    // `2006-1-2T15:4:5.999999999Z07:00` and its lower-case `t` variant.
+    let mut j = i;
+    if matches!(b[j], b'T' | b't') {
+        j += 1;
+        let zoned = (|| {
+            time(&mut j)?;
+            match b.get(j)? {
+                b'Z' => j += 1,
+                b'+' | b'-' => {
+                    let tz = b.get(j + 1..j + 6)?;
+                    let digit = |k: usize| tz[k].is_ascii_digit().then(|| u32::from(tz[k] - b'0'));
+                    if tz[2] != b':' {
+                        return None;
+                    }
+                    let hh = digit(0)? * 10 + digit(1)?;
+                    let mm = digit(3)? * 10 + digit(4)?;
+                    if hh > 24 || mm > 60 {
+                        return None;
+                    }
+                    j += 6;
+                }
+                _ => return None,
+            }
+            (j == b.len()).then_some(())
+        })();
+        return zoned.is_some();
+    }
+    // `2006-1-2 15:4:5.999999999`: one or more spaces, no zone.
+    if b[j] != b' ' {
+        return false;
+    }
+    while b.get(j) == Some(&b' ') {
+        j += 1;
+    }
+    time(&mut j).is_some() && j == b.len()
 }
 
 fn resolve_yaml12_core(text: &str) -> Value {
@@ -188,6 +319,60 @@ fn resolve_yaml12_core(text: &str) -> Value {
         return Value::Float(f);
     }
     Value::String(text.to_owned())
+}
+
+/// Decodes a `!!binary` scalar as go-yaml v2 does (`base64.StdEncoding.DecodeString`:
+/// padding required, line breaks ignored, anything else outside the alphabet fails) and turns
+/// the bytes into text the way Go's JSON encoder does (each invalid UTF-8 byte becomes
+/// U+FFFD).
+pub(crate) fn decode_go_base64(text: &str) -> Option<String> {
+    fn sextet(c: u8) -> Option<u32> {
+        Some(u32::from(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        }))
+    }
+    let clean: Vec<u8> = text.bytes().filter(|&c| c != b'\r' && c != b'\n').collect();
+    if clean.len() % 4 != 0 {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(clean.len() / 4 * 3);
+    let quanta = clean.len() / 4;
+    for (qi, q) in clean.chunks_exact(4).enumerate() {
+        let pad = q.iter().rev().take_while(|&&c| c == b'=').count();
+        if pad > 2 || (pad > 0 && qi + 1 != quanta) {
+            return None;
+        }
+        let mut n = 0u32;
+        for &c in &q[..4 - pad] {
+            n = (n << 6) | sextet(c)?;
+        }
+        n <<= 6 * pad as u32;
+        let b = n.to_be_bytes();
+        bytes.extend_from_slice(&b[1..4 - pad]);
+    }
+    let mut out = String::with_capacity(bytes.len());
+    let mut rest = &bytes[..];
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(s) => {
+                out.push_str(s);
+                break;
+            }
+            Err(e) => {
+                let (valid, after) = rest.split_at(e.valid_up_to());
+                out.push_str(std::str::from_utf8(valid).unwrap_or_default());
+                let bad = e.error_len().unwrap_or(after.len());
+                out.extend(std::iter::repeat_n('\u{FFFD}', bad));
+                rest = &after[bad..];
+            }
+        }
+    }
+    Some(out)
 }
 
 #[cfg(test)]
