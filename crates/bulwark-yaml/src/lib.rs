@@ -8,6 +8,13 @@
 //! [`Profile::Yaml12Core`] follows the YAML 1.2 core schema. Anchors and aliases are
 //! expanded (with a budget against alias bombs), merge keys (`<<`) are applied and duplicate
 //! keys keep the last value, as Kubernetes does.
+//!
+//! Like libyaml (which go-yaml ports), the loader accepts flow-collection lines and quoted
+//! string continuation lines indented less than YAML 1.2 requires. Known differences from
+//! go-yaml v2 that remain: a tab right after `- `, `? ` or `: ` in block context is
+//! accepted here (libyaml stops with "found character that cannot start any token"); keys
+//! that only become equal as JSON keys (`1` and `'1'`) keep the last one, where Go's map
+//! order decides. Errors say what was expected in plain words ([`YamlError`]).
 
 mod explain;
 mod load;

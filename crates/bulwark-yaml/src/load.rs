@@ -792,4 +792,101 @@ mod tests {
         assert_eq!(&text[k.span.start..k.span.end], "Pod");
         assert_eq!(k.span.start_column, 7);
     }
+
+    fn span_text<'t>(text: &'t str, n: &Node) -> &'t str {
+        &text[n.span.start..n.span.end]
+    }
+
+    #[test]
+    fn crlf_spans_and_columns_stay_right() {
+        let text = "a: 1\r\nb:\r\n  - x\r\n  - \"y\"\r\nc: |\r\n  l1\r\n";
+        let root = one(text);
+        let b = root.get("b").expect("b");
+        let y = &b.items()[1];
+        assert_eq!(span_text(text, y), "\"y\"");
+        assert_eq!((y.span.start_line, y.span.start_column), (4, 5));
+        let c = root.entry("c").expect("c");
+        assert_eq!(span_text(text, &c.key), "c");
+        assert_eq!((c.key.span.start_line, c.key.span.start_column), (5, 1));
+        assert_eq!(c.value.as_str(), Some("l1\n"));
+    }
+
+    #[test]
+    fn multibyte_spans_are_bytes_and_columns_are_characters() {
+        let text = "名前: 値\nemoji: \"😀\"\nnext: ok\n";
+        let root = one(text);
+        let e = root.entry("名前").expect("key");
+        assert_eq!(span_text(text, &e.key), "名前");
+        assert_eq!(span_text(text, &e.value), "値");
+        assert_eq!(e.value.span.start_column, 5);
+        let next = root.get("next").expect("next");
+        assert_eq!(span_text(text, next), "ok");
+        assert_eq!((next.span.start_line, next.span.start_column), (3, 7));
+    }
+
+    #[test]
+    fn byte_order_mark_is_skipped_with_spans_after_it() {
+        let text = "\u{feff}a: 1\n";
+        let root = one(text);
+        let a = root.entry("a").expect("a");
+        assert_eq!(span_text(text, &a.key), "a");
+        assert_eq!(span_text(text, &a.value), "1");
+    }
+
+    #[test]
+    fn very_long_lines_load_with_exact_spans() {
+        let long = "x".repeat(200_000);
+        let text = format!("a: {long}\nb: [{}]\n", vec!["1"; 20_000].join(", "));
+        let root = one(&text);
+        assert_eq!(span_text(&text, root.get("a").expect("a")), long);
+        let b = root.get("b").expect("b");
+        assert_eq!(b.items().len(), 20_000);
+        assert_eq!(b.span.end, text.len() - 1);
+    }
+
+    #[test]
+    fn quoted_continuation_lines_without_indentation_keep_their_spans() {
+        let text = "a: \"x\ny\"\nb: 1\n";
+        let root = one(text);
+        let a = root.get("a").expect("a");
+        assert_eq!(a.as_str(), Some("x y"));
+        assert_eq!(span_text(text, a), "\"x\ny\"");
+        let b = root.get("b").expect("b");
+        assert_eq!((b.span.start_line, b.span.start_column), (3, 4));
+        assert_eq!(span_text(text, b), "1");
+    }
+
+    #[test]
+    fn rejects_nothing_by_panicking_on_odd_inputs() {
+        for text in [
+            "\u{feff}",
+            "\r",
+            "\r\r\n",
+            "---\r\n...\r\n",
+            "\"\n",
+            "'",
+            "[",
+            "{",
+            "? ",
+            ": ",
+            "- \"a\n\"",
+            "a: \"\\",
+            "*",
+            "&",
+            "!",
+            "!!int",
+            "<<: *a",
+            "\t",
+            "a:\n\t- b",
+        ] {
+            let _ = load_str(text);
+            let _ = load_str_with(
+                text,
+                LoadOptions {
+                    profile: Profile::Yaml12Core,
+                    ..LoadOptions::default()
+                },
+            );
+        }
+    }
 }

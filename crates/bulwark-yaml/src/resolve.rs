@@ -85,9 +85,9 @@ fn go_parse_uint(s: &str) -> Option<u64> {
     let b = s.as_bytes();
     let (radix, digits) = match b {
         [] => return None,
-        [b'0', p, _, ..] if matches!(p, b'x' | b'X') => (16, &s[2..]),
-        [b'0', p, _, ..] if matches!(p, b'o' | b'O') => (8, &s[2..]),
-        [b'0', p, _, ..] if matches!(p, b'b' | b'B') => (2, &s[2..]),
+        [b'0', b'x' | b'X', _, ..] => (16, &s[2..]),
+        [b'0', b'o' | b'O', _, ..] => (8, &s[2..]),
+        [b'0', b'b' | b'B', _, ..] => (2, &s[2..]),
         [b'0', ..] => (8, &s[1..]),
         _ => (10, s),
     };
@@ -212,7 +212,8 @@ pub(crate) fn is_go_yaml_timestamp(text: &str) -> bool {
         let month = num(b, &mut i)?;
         lit(b, &mut i, b'-')?;
         let day = num(b, &mut i)?;
-        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let leap =
+            year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
         let days = match month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,
@@ -337,7 +338,7 @@ pub(crate) fn decode_go_base64(text: &str) -> Option<String> {
         }))
     }
     let clean: Vec<u8> = text.bytes().filter(|&c| c != b'\r' && c != b'\n').collect();
-    if clean.len() % 4 != 0 {
+    if !clean.len().is_multiple_of(4) {
         return None;
     }
     let mut bytes = Vec::with_capacity(clean.len() / 4 * 3);

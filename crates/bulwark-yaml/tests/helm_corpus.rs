@@ -58,11 +58,10 @@ fn split_manifests(text: &str) -> Vec<String> {
     let mut docs = Vec::new();
     let mut cur = String::new();
     for line in text.split_inclusive('\n') {
-        if line.starts_with("---") {
+        if let Some(rest) = line.strip_prefix("---") {
             docs.push(std::mem::take(&mut cur));
             // The rest of the line after `---` and whitespace starts the next document.
-            let rest = line[3..].trim_start();
-            cur.push_str(rest);
+            cur.push_str(rest.trim_start());
         } else {
             cur.push_str(line);
         }
