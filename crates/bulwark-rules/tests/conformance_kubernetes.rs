@@ -111,6 +111,32 @@ fn listed_differences(doc: &str) -> BTreeMap<(String, String, String), (usize, u
     out
 }
 
+/// Counts one comparison of `check` on `object`, recording a difference when the peer's count
+/// and bulwark's differ.
+fn compare(
+    tally: &mut BTreeMap<String, (usize, usize)>,
+    differences: &mut Vec<Difference>,
+    file: &str,
+    check: &str,
+    object: &str,
+    peer: usize,
+    bulwark: usize,
+) {
+    let e = tally.entry(check.to_owned()).or_default();
+    e.1 += 1;
+    if peer == bulwark {
+        e.0 += 1;
+    } else {
+        differences.push(Difference {
+            file: file.to_owned(),
+            check: check.to_owned(),
+            object: object.to_owned(),
+            peer,
+            bulwark,
+        });
+    }
+}
+
 #[test]
 fn agrees_with_trivy_and_checkov_goldens() {
     let Some(root) = bulwark_test::shared_path("corpus/manifests") else {
@@ -177,19 +203,15 @@ fn agrees_with_trivy_and_checkov_goldens() {
         for k in keys {
             let p = trivy.get(&k).copied().unwrap_or(0);
             let b = ours.get(&k).copied().unwrap_or(0);
-            let e = tally.entry(k.0.clone()).or_default();
-            e.1 += 1;
-            if p == b {
-                e.0 += 1;
-            } else {
-                differences.push(Difference {
-                    file: rel.clone(),
-                    check: k.0.clone(),
-                    object: objects[k.1].label.clone(),
-                    peer: p,
-                    bulwark: b,
-                });
-            }
+            compare(
+                &mut tally,
+                &mut differences,
+                &rel,
+                &k.0,
+                &objects[k.1].label,
+                p,
+                b,
+            );
         }
         // Checkov
         if let Some(c) = read_json(&path.with_file_name(format!(
@@ -214,19 +236,15 @@ fn agrees_with_trivy_and_checkov_goldens() {
             for (k, failed) in evaluated {
                 let p = usize::from(failed);
                 let b = usize::from(ours.get(&k).copied().unwrap_or(0) > 0);
-                let e = tally.entry(k.0.clone()).or_default();
-                e.1 += 1;
-                if p == b {
-                    e.0 += 1;
-                } else {
-                    differences.push(Difference {
-                        file: rel.clone(),
-                        check: k.0.clone(),
-                        object: objects[k.1].label.clone(),
-                        peer: p,
-                        bulwark: b,
-                    });
-                }
+                compare(
+                    &mut tally,
+                    &mut differences,
+                    &rel,
+                    &k.0,
+                    &objects[k.1].label,
+                    p,
+                    b,
+                );
             }
         }
     }
