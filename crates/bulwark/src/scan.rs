@@ -9,7 +9,7 @@ use bulwark_report::{TableOptions, render_json, render_junit, render_sarif, rend
 use bulwark_rules::{Config, KubernetesFile, ScanOptions, all_rules, scan_kubernetes_files};
 
 use crate::cli::{ColorChoice, ReportFormat, ScanArgs};
-use crate::discover::{FileKind, discover};
+use crate::discover::{Discovered, FileKind, discover};
 
 /// Files larger than this are reported as input errors rather than read.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -34,14 +34,9 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
 
     let mut errors: BTreeMap<String, Vec<InputError>> = BTreeMap::new();
     let mut manifests = Vec::new();
-    for f in &files {
-        match read_source(&f.path, &f.display) {
-            Ok(source) => match f.kind {
-                FileKind::Manifest => match KubernetesFile::parse(source) {
-                    Ok(k) => manifests.push(k),
-                    Err(e) => errors.entry(f.display.clone()).or_default().push(e),
-                },
-            },
+    for (f, parsed) in files.iter().zip(parse_all(&files)) {
+        match parsed {
+            Ok(k) => manifests.push(k),
             Err(e) => errors.entry(f.display.clone()).or_default().push(e),
         }
     }
@@ -120,6 +115,62 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
         .or(config.fail_on)
         .unwrap_or(Severity::Low);
     Ok(report.exit_code(fail_on) as u8)
+}
+
+/// Reads and parses the files on every available core, keeping their order.
+fn parse_all(files: &[Discovered]) -> Vec<Result<KubernetesFile, InputError>> {
+    let parse = |f: &Discovered| {
+        let source = read_source(&f.path, &f.display)?;
+        match f.kind {
+            FileKind::Manifest => KubernetesFile::parse(source),
+        }
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len().max(1));
+    if threads <= 1 {
+        return files.iter().map(parse).collect();
+    }
+    // Interleave files over threads so large files spread out.
+    let mut slots: Vec<Option<Result<KubernetesFile, InputError>>> = Vec::new();
+    slots.resize_with(files.len(), || None);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let parse = &parse;
+                scope.spawn(move || {
+                    files
+                        .iter()
+                        .enumerate()
+                        .skip(t)
+                        .step_by(threads)
+                        .map(|(i, f)| (i, parse(f)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for h in handles {
+            if let Ok(done) = h.join() {
+                for (i, r) in done {
+                    slots[i] = Some(r);
+                }
+            }
+        }
+    });
+    slots
+        .into_iter()
+        .zip(files)
+        .map(|(r, f)| {
+            r.unwrap_or_else(|| {
+                Err(InputError {
+                    path: f.display.clone(),
+                    line: None,
+                    column: None,
+                    message: "internal error while reading this file".to_owned(),
+                })
+            })
+        })
+        .collect()
 }
 
 fn read_source(path: &std::path::Path, display: &str) -> Result<SourceFile, InputError> {
