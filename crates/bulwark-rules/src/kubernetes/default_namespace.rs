@@ -146,3 +146,37 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
         (is_trivy_id(a) && !trivy) || (is_checkov_id(a) && !checkov)
     }));
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::kubernetes::findings_of;
+
+    #[test]
+    fn peer_ids_follow_the_kinds_each_peer_checks() {
+        let found = findings_of(
+            "KUB066",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers: [{name: web, image: 'web:1'}]\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg, namespace: default}\n---\napiVersion: v1\nkind: PodTemplate\nmetadata: {name: t}\ntemplate:\n  spec:\n    containers: [{name: web, image: 'web:1'}]\n---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data}\n",
+        );
+        let kinds: Vec<(String, bool, bool)> = found
+            .iter()
+            .map(|f| {
+                (
+                    f.resource
+                        .as_ref()
+                        .map(|r| r.kind.clone())
+                        .unwrap_or_default(),
+                    f.aliases.iter().any(|a| a == "KSV-0110"),
+                    f.aliases.iter().any(|a| a == "CKV_K8S_21"),
+                )
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("Deployment".to_owned(), true, true),
+                ("ConfigMap".to_owned(), false, true),
+                ("PodTemplate".to_owned(), false, false),
+            ]
+        );
+    }
+}

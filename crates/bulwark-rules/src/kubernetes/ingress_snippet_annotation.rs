@@ -99,3 +99,28 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
         }));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::kubernetes::findings_of;
+
+    #[test]
+    fn lua_and_alias_ids_only_on_matching_snippets() {
+        let found = findings_of(
+            "KUB065",
+            "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: i\n  annotations:\n    a/configuration-snippet: 'more_set_headers \"X: 1\";'\n    a/server-snippet: 'location / { content_by_lua_block { } }'\n    a/auth-snippet: 'location /x { alias /etc/; }'\n    a/rewrite-target: /\n",
+        );
+        let ids: Vec<Vec<&str>> = found
+            .iter()
+            .map(|f| f.aliases.iter().map(String::as_str).collect())
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                vec!["CKV_K8S_153"],
+                vec!["CKV_K8S_153", "CKV_K8S_152"],
+                vec!["CKV_K8S_153", "CKV_K8S_154"],
+            ]
+        );
+    }
+}

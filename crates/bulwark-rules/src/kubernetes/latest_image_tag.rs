@@ -76,3 +76,36 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
         out.push(scoped_container_finding(ctx, c, finding));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::kubernetes::findings_of;
+
+    #[test]
+    fn trivy_ids_only_on_containers_trivy_reads() {
+        let found = findings_of(
+            "KUB050",
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  initContainers: [{name: init, image: busybox}]\n  containers: [{name: app, image: 'app:latest'}]\n  ephemeralContainers: [{name: debug, image: busybox}]\n---\napiVersion: v1\nkind: PodTemplate\nmetadata: {name: t}\ntemplate:\n  spec:\n    containers: [{name: app, image: app}]\n",
+        );
+        let ids: Vec<(String, bool, bool)> = found
+            .iter()
+            .map(|f| {
+                let c = f.resource.as_ref().and_then(|r| r.container.clone());
+                (
+                    c.unwrap_or_default(),
+                    f.aliases.iter().any(|a| a == "KSV-0013"),
+                    f.aliases.iter().any(|a| a == "CKV_K8S_14"),
+                )
+            })
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                ("init".to_owned(), true, true),
+                ("app".to_owned(), true, true),
+                ("debug".to_owned(), false, true),
+                ("app".to_owned(), false, true),
+            ]
+        );
+    }
+}

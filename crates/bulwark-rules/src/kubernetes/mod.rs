@@ -294,19 +294,18 @@ pub(crate) fn check_container_probe(
         if c.kind != bulwark_k8s::ContainerKind::Container {
             continue;
         }
-        let set = c
-            .get(probe)
-            .is_some_and(|p| !p.is_null() && !(p.is_mapping() && p.entries().is_empty()));
-        if set {
-            continue;
-        }
+        let state = match c.get(probe) {
+            None => "has no",
+            Some(p) if p.is_null() || (p.is_mapping() && p.entries().is_empty()) => "has an empty",
+            Some(_) => continue,
+        };
         let span = key_span(c.node, probe).unwrap_or_else(|| missing_span(c.node));
         out.push(
             ctx.container_finding(
                 c,
                 span,
                 format!(
-                    "container `{}` of {} has no `{probe}`",
+                    "container `{}` of {} {state} `{probe}`",
                     c.display_name(),
                     ctx.object_label()
                 ),
@@ -314,4 +313,24 @@ pub(crate) fn check_container_probe(
             .with_label(format!("no {what} probe")),
         );
     }
+}
+
+/// The findings of rule `code` on a YAML text, scanned with the default configuration.
+#[cfg(test)]
+pub(crate) fn findings_of(code: &str, yaml: &str) -> Vec<bulwark_core::Finding> {
+    use crate::engine::{KubernetesFile, ScanOptions, scan_kubernetes_files};
+    let file = bulwark_core::SourceFile::new("test.yaml", yaml);
+    let Ok(kf) = KubernetesFile::parse(file) else {
+        panic!("test YAML does not parse");
+    };
+    let config = crate::Config::default();
+    let opts = ScanOptions {
+        config: &config,
+        today: jiff::civil::date(2026, 1, 1),
+    };
+    scan_kubernetes_files(&[kf], &opts)
+        .into_iter()
+        .flat_map(|r| r.findings)
+        .filter(|f| f.rule == code)
+        .collect()
 }

@@ -181,9 +181,16 @@ fn check(ctx: &SetCtx<'_>, out: &mut Vec<Finding>) {
         if selected {
             continue;
         }
+        // The template's labels, else the template that should hold them.
+        let template = pod
+            .path
+            .split_last()
+            .and_then(|(_, to_template)| o.node.path(to_template))
+            .filter(|_| o.kind != "Pod");
         let span = pod
             .template_metadata
             .and_then(|m| key_span(m, "labels"))
+            .or_else(|| template.map(missing_span))
             .or_else(|| key_span(o.node, "metadata"))
             .unwrap_or_else(|| missing_span(o.node));
         let label = match o.name {
@@ -239,5 +246,26 @@ mod tests {
         assert!(!selects(Some(&expr("DoesNotExist")), &web));
         assert!(selects(Some(&expr("DoesNotExist")), &[]));
         assert!(!selects(Some(&expr("Near")), &web));
+    }
+
+    #[test]
+    fn policies_apply_within_their_namespace_and_cronjobs_carry_no_checkov_id() {
+        let found = crate::kubernetes::findings_of(
+            "KUB064",
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: a}\nspec: {podSelector: {}}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: in-a, namespace: a}\nspec: {containers: [{name: c, image: 'c:1'}]}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: in-b, namespace: b}\nspec: {containers: [{name: c, image: 'c:1'}]}\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata: {name: job, namespace: b}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec: {containers: [{name: c, image: 'c:1'}]}\n",
+        );
+        let got: Vec<(String, bool)> = found
+            .iter()
+            .map(|f| {
+                (
+                    f.resource
+                        .as_ref()
+                        .and_then(|r| r.name.clone())
+                        .unwrap_or_default(),
+                    f.aliases.iter().any(|a| a == "CKV2_K8S_6"),
+                )
+            })
+            .collect();
+        assert_eq!(got, [("in-b".to_owned(), true), ("job".to_owned(), false)]);
     }
 }

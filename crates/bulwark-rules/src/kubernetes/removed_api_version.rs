@@ -55,7 +55,8 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 /// A removed API: `apiVersion`, the kinds it served, the minor version of Kubernetes 1.x
-/// that removed it, and the replacement (`None`: the kind itself is gone).
+/// that removed it, and the replacement (`None`: the kind itself is gone, which is the case
+/// of PodSecurityPolicy only).
 struct RemovedApi {
     api_version: &'static str,
     kinds: &'static [&'static str],
@@ -91,12 +92,7 @@ static REMOVED_APIS: &[RemovedApi] = &[
         16,
         Some("networking.k8s.io/v1"),
     ),
-    removed(
-        "extensions/v1beta1",
-        &["PodSecurityPolicy"],
-        16,
-        Some("policy/v1beta1"),
-    ),
+    removed("extensions/v1beta1", &["PodSecurityPolicy"], 16, None),
     removed(
         "extensions/v1beta1",
         &["Ingress"],
@@ -281,7 +277,10 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
     };
     let instead = match api.replacement {
         Some(r) => format!("; use `{r}`"),
-        None => format!(", and `{}` has no replacement", o.kind),
+        None => format!(
+            ", and `{}` has no successor: use Pod Security admission (`pod-security.kubernetes.io/*` namespace labels)",
+            o.kind
+        ),
     };
     out.push(
         ctx.finding(

@@ -137,3 +137,46 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
         }));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::kubernetes::findings_of;
+
+    fn ids(yaml: &str) -> Vec<(bool, bool)> {
+        findings_of("KUB068", yaml)
+            .iter()
+            .map(|f| {
+                (
+                    f.aliases.iter().any(|a| a == "KSV-0102"),
+                    f.aliases.iter().any(|a| a == "CKV_K8S_34"),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn counts_containers_and_marked_pod_templates_like_trivy() {
+        // Named like Tiller, image and labels ordinary: Trivy reports both containers,
+        // Checkov nothing.
+        assert_eq!(
+            ids(
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: tiller-deploy}\nspec:\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: a, image: 'a:1'}, {name: b, image: 'b:1'}]\n"
+            ),
+            [(true, false), (true, false)]
+        );
+        // A bare Pod labelled as Tiller: each container, plus the pod itself.
+        assert_eq!(
+            ids(
+                "apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {name: tiller}}\nspec:\n  containers: [{name: a, image: 'a:1'}]\n"
+            ),
+            [(true, true), (true, true)]
+        );
+        // A PodTemplate is outside Trivy's scope.
+        assert_eq!(
+            ids(
+                "apiVersion: v1\nkind: PodTemplate\nmetadata: {name: t}\ntemplate:\n  spec:\n    containers: [{name: a, image: 'ghcr.io/x/tiller:v2'}]\n"
+            ),
+            [(false, true)]
+        );
+    }
+}
