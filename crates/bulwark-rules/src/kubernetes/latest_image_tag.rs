@@ -79,7 +79,22 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::kubernetes::findings_of;
+    use crate::kubernetes::{ImagePin, findings_of, image_pin};
+
+    #[test]
+    fn reads_the_tag_of_the_last_path_segment() {
+        assert_eq!(image_pin("nginx"), ImagePin::NoTag);
+        assert_eq!(image_pin("nginx:"), ImagePin::NoTag);
+        assert_eq!(image_pin("nginx:latest"), ImagePin::Latest);
+        assert_eq!(image_pin("nginx:LATEST"), ImagePin::Tag("LATEST"));
+        assert_eq!(image_pin("registry.example.com:5000/web"), ImagePin::NoTag);
+        assert_eq!(
+            image_pin("registry.example.com:5000/web:2"),
+            ImagePin::Tag("2")
+        );
+        assert_eq!(image_pin("web@sha256:abc"), ImagePin::Digest);
+        assert_eq!(image_pin("<your-image>"), ImagePin::NoTag);
+    }
 
     #[test]
     fn trivy_ids_only_on_containers_trivy_reads() {

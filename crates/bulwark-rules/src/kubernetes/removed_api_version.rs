@@ -211,6 +211,8 @@ static REMOVED_APIS: &[RemovedApi] = &[
         Some("policy/v1"),
     ),
     removed("policy/v1beta1", &["PodSecurityPolicy"], 25, None),
+    // Never served, but written by manifests converted with a blanket `policy/v1` rename.
+    removed("policy/v1", &["PodSecurityPolicy"], 25, None),
     removed(
         "node.k8s.io/v1beta1",
         &["RuntimeClass"],
@@ -275,22 +277,19 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
     let Some(span) = field_span(o.node, "apiVersion") else {
         return;
     };
-    let instead = match api.replacement {
-        Some(r) => format!("; use `{r}`"),
+    let message = match api.replacement {
+        Some(r) => format!(
+            "`{}` `{}` was removed in Kubernetes 1.{}; use `{r}`",
+            o.api_version, o.kind, api.removed_in
+        ),
         None => format!(
-            ", and `{}` has no successor: use Pod Security admission (`pod-security.kubernetes.io/*` namespace labels)",
-            o.kind
+            "`{}` (`{}`) was removed in Kubernetes 1.{} and has no successor: use Pod Security admission (`pod-security.kubernetes.io/*` namespace labels)",
+            o.kind, o.api_version, api.removed_in
         ),
     };
     out.push(
-        ctx.finding(
-            span,
-            format!(
-                "`{}` `{}` was removed in Kubernetes 1.{}{instead}",
-                o.api_version, o.kind, api.removed_in
-            ),
-        )
-        .with_label("not served by current API servers"),
+        ctx.finding(span, message)
+            .with_label("not served by current API servers"),
     );
 }
 
