@@ -216,6 +216,7 @@ pub(crate) fn check_container_resource(
             _ => None,
         }
         .unwrap_or_else(|| missing_span(c.node));
+        let what = if resource == "cpu" { "CPU" } else { resource };
         let noun = if section == "limits" {
             "limit"
         } else {
@@ -231,7 +232,7 @@ pub(crate) fn check_container_resource(
                     ctx.object_label()
                 ),
             )
-            .with_label(format!("no {resource} {noun}"));
+            .with_label(format!("no {what} {noun}"));
         out.push(scoped_container_finding(ctx, c, finding));
     }
 }
