@@ -46,7 +46,13 @@ fn scan_fixture(path: &Path, rel: &str) -> (SourceFile, Vec<Finding>) {
     let text = std::fs::read_to_string(path).unwrap();
     let file = SourceFile::new(rel.to_owned(), text);
     let kf = KubernetesFile::parse(file.clone()).unwrap_or_else(|e| panic!("{rel}: {e:?}"));
-    let config = Config::default();
+    let inline: String = file
+        .text()
+        .lines()
+        .map_while(|l| l.strip_prefix("#!"))
+        .map(|l| format!("{}\n", l.strip_prefix(' ').unwrap_or(l)))
+        .collect();
+    let config = Config::parse(rel, &inline).unwrap_or_else(|e| panic!("{rel}: {e}"));
     let schemas = [bulwark_k8s::SchemaSet::embedded(None).unwrap()];
     let opts = ScanOptions {
         config: &config,
