@@ -17,7 +17,26 @@ use crate::registry::Rule;
 
 // Rule modules, by code range (keep each section sorted).
 // --- privilege: KUB010-KUB029
+mod capabilities_added;
+mod capabilities_not_restricted;
+mod default_security_context;
+mod low_group_id;
+mod low_user_id;
+mod may_run_as_root;
+mod missing_capabilities_drop;
+mod missing_container_security_context;
+mod missing_drop_all_capabilities;
+mod missing_pod_security_context;
+mod net_raw_capability;
+mod net_raw_not_dropped;
+mod non_root_not_enforced;
+mod privilege_escalation_allowed;
 mod privileged_container;
+mod root_group_id;
+mod runs_as_root_user;
+mod sys_admin_capability;
+mod sys_module_capability;
+mod writable_root_filesystem;
 // --- end privilege
 
 // --- host and kernel: KUB030-KUB049
@@ -34,6 +53,25 @@ mod latest_image_tag;
 pub static RULES: &[&Rule] = &[
     // --- privilege
     &privileged_container::RULE,
+    &privilege_escalation_allowed::RULE,
+    &non_root_not_enforced::RULE,
+    &may_run_as_root::RULE,
+    &runs_as_root_user::RULE,
+    &low_user_id::RULE,
+    &low_group_id::RULE,
+    &root_group_id::RULE,
+    &writable_root_filesystem::RULE,
+    &missing_drop_all_capabilities::RULE,
+    &missing_capabilities_drop::RULE,
+    &capabilities_added::RULE,
+    &capabilities_not_restricted::RULE,
+    &sys_admin_capability::RULE,
+    &net_raw_capability::RULE,
+    &net_raw_not_dropped::RULE,
+    &sys_module_capability::RULE,
+    &default_security_context::RULE,
+    &missing_pod_security_context::RULE,
+    &missing_container_security_context::RULE,
     // --- end privilege
 
     // --- host and kernel
@@ -78,4 +116,206 @@ pub(crate) fn effective_security_field<'a>(
                 None
             }
         })
+}
+
+// --- privilege helpers (KUB010-KUB029)
+
+/// `container `name` of Kind 'name'`, the subject of container findings.
+pub(crate) fn container_subject(ctx: &ObjectCtx<'_>, container: &Container<'_>) -> String {
+    format!(
+        "container `{}` of {}",
+        container.display_name(),
+        ctx.object_label()
+    )
+}
+
+/// Whether the pod declares `spec.os.name: windows`. Linux-only security fields (privilege
+/// escalation, capabilities, read-only root filesystem, user and group ids) are rejected by the
+/// API server for such pods, and the Pod Security Standards exempt them from those controls.
+pub(crate) fn is_windows_pod(ctx: &ObjectCtx<'_>) -> bool {
+    ctx.pod_spec()
+        .and_then(|p| p.get("os"))
+        .and_then(|os| os.get("name"))
+        .and_then(Node::as_str)
+        == Some("windows")
+}
+
+/// The `securityContext` mapping that decides `field` for a container: the container's own when
+/// it sets the field (to anything but null), else the pod's for fields the pod level has.
+pub(crate) fn security_field_source<'a>(
+    ctx: &ObjectCtx<'a>,
+    container: &Container<'a>,
+    field: &str,
+) -> Option<&'a Node> {
+    container
+        .security_context()
+        .filter(|sc| sc.get_non_null(field).is_some())
+        .or_else(|| {
+            ctx.pod_spec()
+                .and_then(|p| p.security_context())
+                .filter(|sc| POD_LEVEL_FIELDS.contains(&field) && sc.get_non_null(field).is_some())
+        })
+}
+
+/// Where a field missing from a container's security context belongs: the container's
+/// `securityContext` key, or the container's first key when it has none.
+pub(crate) fn container_security_context_span(container: &Container<'_>) -> bulwark_core::Span {
+    crate::context::key_span(container.node, "securityContext")
+        .unwrap_or_else(|| crate::context::missing_span(container.node))
+}
+
+/// A capability name as container runtimes read it: upper case, without the `CAP_` prefix.
+pub(crate) fn normalize_capability(name: &str) -> String {
+    let upper = name.trim().to_ascii_uppercase();
+    match upper.strip_prefix("CAP_") {
+        Some(rest) => rest.to_owned(),
+        None => upper,
+    }
+}
+
+/// The normalized capability name of a list item (`None` when it is not a string).
+pub(crate) fn capability_name(node: &Node) -> Option<String> {
+    node.as_str().map(normalize_capability)
+}
+
+/// The container's `securityContext.capabilities` mapping, if any.
+pub(crate) fn capabilities<'a>(container: &Container<'a>) -> Option<&'a Node> {
+    container
+        .security_context()
+        .and_then(|sc| sc.get_non_null("capabilities"))
+}
+
+/// The items of `securityContext.capabilities.<list>` (`add` or `drop`).
+pub(crate) fn capability_list<'a>(container: &Container<'a>, list: &str) -> &'a [Node] {
+    capabilities(container)
+        .and_then(|c| c.get(list))
+        .map(Node::items)
+        .unwrap_or(&[])
+}
+
+/// Whether the container's `capabilities.drop` holds `ALL`.
+pub(crate) fn drops_all_capabilities(container: &Container<'_>) -> bool {
+    capability_list(container, "drop")
+        .iter()
+        .any(|n| capability_name(n).as_deref() == Some("ALL"))
+}
+
+/// Where a finding about a container's capabilities points: `capabilities.<list>` when present,
+/// else `capabilities`, else the security context, else the container.
+pub(crate) fn capabilities_span(container: &Container<'_>, list: &str) -> bulwark_core::Span {
+    capabilities(container)
+        .and_then(|c| crate::context::key_span(c, list))
+        .or_else(|| {
+            container
+                .security_context()
+                .and_then(|sc| crate::context::key_span(sc, "capabilities"))
+        })
+        .unwrap_or_else(|| container_security_context_span(container))
+}
+
+/// Reports each container (outside Windows pods) whose `capabilities.add` grants `capability`,
+/// at the list item that adds it.
+pub(crate) fn check_capability_added(
+    ctx: &ObjectCtx<'_>,
+    out: &mut Vec<bulwark_core::Finding>,
+    capability: &str,
+    label: &str,
+) {
+    if is_windows_pod(ctx) {
+        return;
+    }
+    for c in ctx.containers() {
+        let added = capability_list(c, "add")
+            .iter()
+            .find(|n| capability_name(n).as_deref() == Some(capability));
+        if let Some(item) = added {
+            out.push(
+                ctx.container_finding(
+                    c,
+                    item.span,
+                    format!(
+                        "{} adds the `{capability}` capability",
+                        container_subject(ctx, c)
+                    ),
+                )
+                .with_label(label),
+            );
+        }
+    }
+}
+
+/// A scalar as written, for messages (`true`, `0`, `"false"`); `…` for a collection.
+pub(crate) fn shown_value(node: &Node) -> String {
+    match (node.as_str(), node.scalar_text()) {
+        (Some(s), _) => format!("\"{s}\""),
+        (None, Some(t)) => t.to_owned(),
+        (None, None) if node.is_null() => "null".to_owned(),
+        (None, None) => "…".to_owned(),
+    }
+}
+
+/// Reports each container (outside Windows pods) whose effective `field` (`runAsUser` or
+/// `runAsGroup`) is unset or an integer below `minimum`; `what` names the id in messages
+/// (`UID`, `GID`).
+pub(crate) fn check_high_id(
+    ctx: &ObjectCtx<'_>,
+    out: &mut Vec<bulwark_core::Finding>,
+    field: &str,
+    minimum: i64,
+    what: &str,
+) {
+    if is_windows_pod(ctx) {
+        return;
+    }
+    for c in ctx.containers() {
+        let subject = container_subject(ctx, c);
+        let Some(sc) = security_field_source(ctx, c, field) else {
+            out.push(
+                ctx.container_finding(
+                    c,
+                    container_security_context_span(c),
+                    format!(
+                        "{subject} does not set `{field}`, so it runs with the image's {what} (often 0)"
+                    ),
+                )
+                .with_label(format!("`{field}` is not set")),
+            );
+            continue;
+        };
+        // A value that is not an integer is a schema error, reported by the schema rules.
+        let Some(id) = sc.get(field).and_then(Node::as_i64) else {
+            continue;
+        };
+        if id >= minimum {
+            continue;
+        }
+        let from_pod = !c
+            .security_context()
+            .is_some_and(|own| std::ptr::eq(own, sc));
+        let how = if from_pod {
+            format!("inherits `{field}: {id}` from the pod")
+        } else {
+            format!("runs with `{field}: {id}`")
+        };
+        out.push(
+            ctx.container_finding(
+                c,
+                crate::context::field_span(sc, field).unwrap_or(sc.span),
+                format!("{subject} {how}, below {minimum}"),
+            )
+            .with_label(format!("{what} {id} may collide with a host account")),
+        );
+    }
+}
+
+/// Whether a `securityContext` value sets nothing: missing, null or an empty mapping.
+pub(crate) fn is_unset_security_context(sc: Option<&Node>) -> bool {
+    sc.is_none_or(|n| n.is_null() || (n.is_mapping() && n.entries().is_empty()))
+}
+
+/// Where a finding about the pod's security context points: its `securityContext` key, or the
+/// pod spec's first key.
+pub(crate) fn pod_security_context_span(pod: &bulwark_k8s::PodSpec<'_>) -> bulwark_core::Span {
+    crate::context::key_span(pod.node, "securityContext")
+        .unwrap_or_else(|| crate::context::missing_span(pod.node))
 }

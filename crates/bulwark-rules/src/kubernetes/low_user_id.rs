@@ -1,0 +1,61 @@
+use bulwark_core::Finding;
+
+use crate::context::ObjectCtx;
+use crate::kubernetes::check_high_id;
+use crate::registry::{Check, Rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports containers (including init and ephemeral containers) whose `runAsUser` (the
+    /// container's, else the pod's) is unset or not above 10000.
+    ///
+    /// Pods with `spec.os.name: windows` are skipped: `runAsUser` does not exist for Windows
+    /// containers.
+    ///
+    /// ## Why is this bad?
+    /// Low UIDs are the accounts of the node itself (system users from 0 up, people from 1000
+    /// up). A container process that escapes its namespaces with the same UID as a host
+    /// account gets that account's access to host files; a UID above 10000 owns nothing on the
+    /// host. An unset `runAsUser` leaves the choice to the image, which is often root.
+    ///
+    /// ## Example
+    /// ```yaml
+    ///     securityContext:
+    ///       runAsUser: 1000
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    ///     securityContext:
+    ///       runAsUser: 10001
+    /// ```
+    ///
+    /// ## Options
+    /// - `min_uid` (integer, default `10001`): the lowest UID accepted. Checkov's
+    ///   `CKV_K8S_40` accepts 10000 itself; set `min_uid: 10000` to match it.
+    ///
+    /// ## References
+    /// - [kubesec: containers[] .securityContext .runAsUser](https://kubesec.io/basics/containers-securitycontext-runasuser/)
+    /// - [Configure a security context for a pod or container](https://kubernetes.io/docs/tasks/configure-pod-container/security-context/)
+    pub(crate) static META = {
+        code: "KUB015",
+        name: "low-user-id",
+        family: Kubernetes,
+        severity: Low,
+        summary: "container runs with a UID of 10000 or below, or an unset one",
+        help: "set `securityContext.runAsUser` to a UID above 10000 (for example 10001)",
+        aliases: ["AVD-KSV-0020", "KSV020", "KSV-0020"],
+        compliance: ["NSA-K8S-POD-NON-ROOT"],
+    }
+}
+
+pub(crate) static RULE: Rule = Rule {
+    meta: &META,
+    check: Check::Object(check),
+    default_enabled: true,
+};
+
+fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
+    let minimum = ctx.options.i64("min_uid").unwrap_or(10001);
+    check_high_id(ctx, out, "runAsUser", minimum, "UID");
+}
