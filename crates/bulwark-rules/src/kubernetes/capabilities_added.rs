@@ -96,11 +96,16 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
             .map(|a| format!("`{a}`"))
             .collect::<Vec<_>>()
             .join(", ");
+        let noun = if added.len() == 1 {
+            "capability"
+        } else {
+            "capabilities"
+        };
         out.push(
             ctx.container_finding(
                 c,
                 span,
-                format!("{} adds capabilities {list}", container_subject(ctx, c)),
+                format!("{} adds {noun} {list}", container_subject(ctx, c)),
             )
             .with_label("added capabilities"),
         );

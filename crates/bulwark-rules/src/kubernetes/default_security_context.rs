@@ -3,7 +3,8 @@ use bulwark_core::Finding;
 use crate::context::ObjectCtx;
 use crate::kubernetes::{
     POD_LEVEL_FIELDS, container_security_context_span, container_subject,
-    is_unset_security_context, pod_security_context_span,
+    is_unset_security_context, pod_security_context_span, pod_subject,
+    unset_security_context_label,
 };
 use crate::registry::{Check, Rule};
 
@@ -76,11 +77,11 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
             ctx.finding(
                 pod_security_context_span(pod),
                 format!(
-                    "the pod of {} runs with the default security context",
-                    ctx.object_label()
+                    "{} runs with the default security context",
+                    pod_subject(ctx)
                 ),
             )
-            .with_label("no pod `securityContext`"),
+            .with_label(unset_security_context_label(pod_sc, "pod")),
         );
     }
     let inherits = pod_sc.is_some_and(|sc| POD_LEVEL_FIELDS.iter().any(|f| sc.get(f).is_some()));
@@ -88,7 +89,8 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
         return;
     }
     for c in ctx.containers() {
-        if !is_unset_security_context(c.get("securityContext")) {
+        let sc = c.get("securityContext");
+        if !is_unset_security_context(sc) {
             continue;
         }
         out.push(
@@ -100,7 +102,10 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
                     container_subject(ctx, c)
                 ),
             )
-            .with_label("nothing set here or inherited from the pod"),
+            .with_label(format!(
+                "{}, and nothing inherited from the pod",
+                unset_security_context_label(sc, "container")
+            )),
         );
     }
 }

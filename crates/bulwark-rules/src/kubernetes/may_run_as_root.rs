@@ -94,7 +94,7 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
                     c,
                     span,
                     format!(
-                        "{subject} may run as root: no `runAsNonRoot: true` and no `runAsUser` above 0 applies"
+                        "{subject} may run as root: `runAsNonRoot` is not `true` and no `runAsUser` above 0 applies"
                     ),
                 )
                 .with_label("nothing keeps the image's root user out")

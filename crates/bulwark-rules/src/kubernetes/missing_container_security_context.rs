@@ -3,6 +3,7 @@ use bulwark_core::Finding;
 use crate::context::ObjectCtx;
 use crate::kubernetes::{
     container_security_context_span, container_subject, is_unset_security_context, is_windows_pod,
+    unset_security_context_label,
 };
 use crate::registry::{Check, Rule};
 
@@ -64,7 +65,8 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
         return;
     }
     for c in ctx.containers() {
-        if !is_unset_security_context(c.get("securityContext")) {
+        let sc = c.get("securityContext");
+        if !is_unset_security_context(sc) {
             continue;
         }
         out.push(
@@ -73,7 +75,7 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
                 container_security_context_span(c),
                 format!("{} sets no `securityContext`", container_subject(ctx, c)),
             )
-            .with_label("no container `securityContext`"),
+            .with_label(unset_security_context_label(sc, "container")),
         );
     }
 }

@@ -1,7 +1,9 @@
 use bulwark_core::Finding;
 
 use crate::context::ObjectCtx;
-use crate::kubernetes::{is_unset_security_context, pod_security_context_span};
+use crate::kubernetes::{
+    is_unset_security_context, pod_security_context_span, pod_subject, unset_security_context_label,
+};
 use crate::registry::{Check, Rule};
 
 declare_rule! {
@@ -63,16 +65,14 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
     let Some(pod) = ctx.pod_spec() else {
         return;
     };
-    if is_unset_security_context(pod.get("securityContext")) {
+    let sc = pod.get("securityContext");
+    if is_unset_security_context(sc) {
         out.push(
             ctx.finding(
                 pod_security_context_span(pod),
-                format!(
-                    "the pod of {} sets no `securityContext`",
-                    ctx.object_label()
-                ),
+                format!("{} sets no `securityContext`", pod_subject(ctx)),
             )
-            .with_label("no pod `securityContext`"),
+            .with_label(unset_security_context_label(sc, "pod")),
         );
     }
 }

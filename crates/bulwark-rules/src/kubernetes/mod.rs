@@ -319,3 +319,22 @@ pub(crate) fn pod_security_context_span(pod: &bulwark_k8s::PodSpec<'_>) -> bulwa
     crate::context::key_span(pod.node, "securityContext")
         .unwrap_or_else(|| crate::context::missing_span(pod.node))
 }
+
+/// The pod, for messages about pod-level fields: `Pod 'name'`, or `the pod template of Kind
+/// 'name'` for workloads.
+pub(crate) fn pod_subject(ctx: &ObjectCtx<'_>) -> String {
+    if ctx.object.kind == "Pod" {
+        ctx.object_label()
+    } else {
+        format!("the pod template of {}", ctx.object_label())
+    }
+}
+
+/// The caret label for a pod or container `securityContext` that sets nothing.
+pub(crate) fn unset_security_context_label(sc: Option<&Node>, whose: &str) -> String {
+    match sc {
+        None => format!("no {whose} `securityContext`"),
+        Some(n) if n.is_null() => format!("{whose} `securityContext` is null"),
+        Some(_) => format!("{whose} `securityContext` is empty"),
+    }
+}

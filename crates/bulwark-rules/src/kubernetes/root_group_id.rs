@@ -70,12 +70,12 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
     if let Some(sc) = ctx.pod_spec().and_then(|p| p.security_context()) {
         for field in ["runAsGroup", "fsGroup"] {
             if let Some(span) = zero_field(sc, field) {
-                offenders.push((span, format!("pod `{field}: 0`")));
+                offenders.push((span, format!("`{field}: 0`")));
             }
         }
         let groups = sc.get("supplementalGroups").map(Node::items).unwrap_or(&[]);
         if let Some(zero) = groups.iter().find(|g| is_zero(g)) {
-            offenders.push((zero.span, "0 in the pod's `supplementalGroups`".to_owned()));
+            offenders.push((zero.span, "0 in `supplementalGroups`".to_owned()));
         }
     }
     for c in ctx.containers() {
@@ -85,7 +85,7 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
         {
             offenders.push((
                 span,
-                format!("container `{}` `runAsGroup: 0`", c.display_name()),
+                format!("`runAsGroup: 0` in container `{}`", c.display_name()),
             ));
         }
     }

@@ -2,7 +2,7 @@ use bulwark_core::Finding;
 use bulwark_yaml::Node;
 
 use crate::context::{ObjectCtx, field_span};
-use crate::kubernetes::{container_subject, security_field_source};
+use crate::kubernetes::{container_subject, pod_subject, security_field_source};
 use crate::registry::{Check, Rule};
 
 declare_rule! {
@@ -64,7 +64,7 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
         out.push(
             ctx.finding(
                 field_span(sc, "runAsUser").unwrap_or(sc.span),
-                format!("the pod of {} sets `runAsUser: 0`", ctx.object_label()),
+                format!("{} sets `runAsUser: 0`", pod_subject(ctx)),
             )
             .with_label("every container without its own `runAsUser` runs as root"),
         );
