@@ -2,8 +2,8 @@ use bulwark_core::Finding;
 
 use crate::context::ObjectCtx;
 use crate::kubernetes::{
-    capabilities_span, capability_list, capability_name, container_subject, drops_all_capabilities,
-    is_windows_pod, shown_value,
+    capabilities_span, capability_list, container_subject, drops_all_capabilities, is_windows_pod,
+    shown_value,
 };
 use crate::registry::{Check, Rule};
 
@@ -13,7 +13,8 @@ declare_rule! {
     /// every container (including init and ephemeral containers): `capabilities.drop` must
     /// hold `ALL`, and `capabilities.add` may hold only `NET_BIND_SERVICE`. One finding per
     /// container: for the missing `drop: ["ALL"]` if so, else for the first other capability
-    /// added.
+    /// added. Added names are compared exactly, as admission does (`net_bind_service` is
+    /// rejected); `ALL` is accepted in any letter case.
     ///
     /// Pods with `spec.os.name: windows` are skipped, as the profile does.
     ///
@@ -76,11 +77,14 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
             );
             continue;
         }
+        // Admission compares names exactly: `net_bind_service` is not allowed.
         let extra = capability_list(c, "add")
             .iter()
-            .find(|n| capability_name(n).as_deref() != Some("NET_BIND_SERVICE"));
+            .find(|n| n.as_str() != Some("NET_BIND_SERVICE"));
         if let Some(item) = extra {
-            let name = capability_name(item).unwrap_or_else(|| shown_value(item));
+            let name = item
+                .as_str()
+                .map_or_else(|| shown_value(item), str::to_owned);
             out.push(
                 ctx.container_finding(
                     c,

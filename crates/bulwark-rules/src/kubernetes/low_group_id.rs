@@ -9,8 +9,9 @@ declare_rule! {
     /// Reports containers (including init and ephemeral containers) whose `runAsGroup` (the
     /// container's, else the pod's) is unset or not above 10000.
     ///
-    /// Pods with `spec.os.name: windows` are skipped: `runAsGroup` does not exist for Windows
-    /// containers.
+    /// Skipped: pods with `spec.os.name: windows` (the field does not exist for Windows
+    /// containers) and pods with `hostUsers: false`, whose own user namespace maps container
+    /// ids to unprivileged ids of the host.
     ///
     /// ## Why is this bad?
     /// Low GIDs are the groups of the node itself (`root`, `disk`, `adm`, `docker`, …). A

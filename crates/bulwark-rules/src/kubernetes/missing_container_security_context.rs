@@ -2,7 +2,7 @@ use bulwark_core::Finding;
 
 use crate::context::ObjectCtx;
 use crate::kubernetes::{
-    container_security_context_span, container_subject, is_unset_security_context, is_windows_pod,
+    container_security_context_span, container_subject, is_unset_security_context,
     unset_security_context_label,
 };
 use crate::registry::{Check, Rule};
@@ -11,9 +11,6 @@ declare_rule! {
     /// ## What it does
     /// Reports containers (including init and ephemeral containers) that have no
     /// `securityContext`, or an empty one, whatever the pod sets.
-    ///
-    /// Pods with `spec.os.name: windows` are skipped: most container-level fields do not
-    /// apply to Windows containers.
     ///
     /// ## Why is this bad?
     /// Several protections exist only per container: `allowPrivilegeEscalation`,
@@ -61,9 +58,6 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
-    if is_windows_pod(ctx) {
-        return;
-    }
     for c in ctx.containers() {
         let sc = c.get("securityContext");
         if !is_unset_security_context(sc) {

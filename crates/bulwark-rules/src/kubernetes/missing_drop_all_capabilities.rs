@@ -9,7 +9,8 @@ use crate::registry::{Check, Rule};
 declare_rule! {
     /// ## What it does
     /// Reports containers (including init and ephemeral containers) whose
-    /// `securityContext.capabilities.drop` does not hold `ALL` (in any letter case).
+    /// `securityContext.capabilities.drop` does not hold `ALL` (in any letter case, as
+    /// containerd and CRI-O read it).
     ///
     /// Pods with `spec.os.name: windows` are skipped: Linux capabilities do not apply to them.
     ///

@@ -165,6 +165,8 @@ pub(crate) fn container_security_context_span(container: &Container<'_>) -> bulw
 }
 
 /// A capability name as container runtimes read it: upper case, without the `CAP_` prefix.
+/// (containerd upper-cases names and prefixes `CAP_`; CRI-O also accepts the prefixed form, so
+/// an added `CAP_SYS_ADMIN` may be granted.)
 pub(crate) fn normalize_capability(name: &str) -> String {
     let upper = name.trim().to_ascii_uppercase();
     match upper.strip_prefix("CAP_") {
@@ -193,11 +195,20 @@ pub(crate) fn capability_list<'a>(container: &Container<'a>, list: &str) -> &'a 
         .unwrap_or(&[])
 }
 
-/// Whether the container's `capabilities.drop` holds `ALL`.
-pub(crate) fn drops_all_capabilities(container: &Container<'_>) -> bool {
+/// The capabilities a container's `capabilities.drop` surely removes, upper-cased. A name
+/// written with the `CAP_` prefix is left as written: containerd prefixes it again and the
+/// runtime ignores the unknown name, so the capability stays.
+pub(crate) fn dropped_capabilities(container: &Container<'_>) -> Vec<String> {
     capability_list(container, "drop")
         .iter()
-        .any(|n| capability_name(n).as_deref() == Some("ALL"))
+        .filter_map(Node::as_str)
+        .map(|s| s.trim().to_ascii_uppercase())
+        .collect()
+}
+
+/// Whether the container's `capabilities.drop` holds `ALL` (in any letter case).
+pub(crate) fn drops_all_capabilities(container: &Container<'_>) -> bool {
+    dropped_capabilities(container).iter().any(|c| c == "ALL")
 }
 
 /// Where a finding about a container's capabilities points: `capabilities.<list>` when present,
@@ -254,9 +265,10 @@ pub(crate) fn shown_value(node: &Node) -> String {
     }
 }
 
-/// Reports each container (outside Windows pods) whose effective `field` (`runAsUser` or
-/// `runAsGroup`) is unset or an integer below `minimum`; `what` names the id in messages
-/// (`UID`, `GID`).
+/// Reports each container whose effective `field` (`runAsUser` or `runAsGroup`) is unset or an
+/// integer below `minimum`; `what` names the id in messages (`UID`, `GID`). Windows pods (no
+/// such fields) and pods with their own user namespace (`hostUsers: false`, where container
+/// ids map to unprivileged host ids) are skipped.
 pub(crate) fn check_high_id(
     ctx: &ObjectCtx<'_>,
     out: &mut Vec<bulwark_core::Finding>,
@@ -264,7 +276,12 @@ pub(crate) fn check_high_id(
     minimum: i64,
     what: &str,
 ) {
-    if is_windows_pod(ctx) {
+    let own_user_namespace = ctx
+        .pod_spec()
+        .and_then(|p| p.get("hostUsers"))
+        .and_then(Node::as_bool)
+        == Some(false);
+    if is_windows_pod(ctx) || own_user_namespace {
         return;
     }
     for c in ctx.containers() {

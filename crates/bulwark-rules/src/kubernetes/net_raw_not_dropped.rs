@@ -2,16 +2,18 @@ use bulwark_core::Finding;
 
 use crate::context::ObjectCtx;
 use crate::kubernetes::{
-    capabilities_span, capability_list, capability_name, container_subject, is_windows_pod,
+    capabilities_span, container_subject, dropped_capabilities, is_windows_pod,
 };
 use crate::registry::{Check, Rule};
 
 declare_rule! {
     /// ## What it does
     /// Reports containers (including init and ephemeral containers) whose
-    /// `securityContext.capabilities.drop` holds neither `NET_RAW` nor `ALL`, so they keep the
-    /// `NET_RAW` capability that container runtimes grant by default. (A container that adds
-    /// `NET_RAW` back is reported by `net-raw-capability`, KUB024.)
+    /// `securityContext.capabilities.drop` holds neither `NET_RAW` nor `ALL` (in any letter
+    /// case), so they keep the `NET_RAW` capability that container runtimes grant by default.
+    /// `CAP_NET_RAW` does not count: containerd prefixes `CAP_` again and the runtime ignores
+    /// the unknown name. (A container that adds `NET_RAW` back is reported by
+    /// `net-raw-capability`, KUB024.)
     ///
     /// Pods with `spec.os.name: windows` are skipped: Linux capabilities do not apply to them.
     ///
@@ -60,9 +62,8 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
         return;
     }
     for c in ctx.containers() {
-        let dropped = capability_list(c, "drop")
+        let dropped = dropped_capabilities(c)
             .iter()
-            .filter_map(capability_name)
             .any(|name| name == "ALL" || name == "NET_RAW");
         if dropped {
             continue;
