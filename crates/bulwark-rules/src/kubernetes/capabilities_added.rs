@@ -111,3 +111,37 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kubernetes::run_rule;
+
+    const ADDS: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: app:1\n    securityContext:\n      capabilities:\n        add: [NET_ADMIN, SYS_TIME]\n";
+
+    #[test]
+    fn allowed_capabilities_are_left_out_of_the_finding() {
+        let mut options = crate::RuleOptions::default();
+        options.0.insert(
+            "allowed_capabilities".to_owned(),
+            vec!["cap_net_admin"].into(),
+        );
+        let found = run_rule(&RULE, ADDS, &options);
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].message.ends_with("adds capability `SYS_TIME`"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn a_fully_allowed_add_list_is_quiet() {
+        let mut options = crate::RuleOptions::default();
+        options.0.insert(
+            "allowed_capabilities".to_owned(),
+            vec!["NET_ADMIN", "SYS_TIME"].into(),
+        );
+        assert!(run_rule(&RULE, ADDS, &options).is_empty());
+    }
+}

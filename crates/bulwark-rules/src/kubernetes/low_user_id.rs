@@ -60,3 +60,29 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
     let minimum = ctx.options.i64("min_uid").unwrap_or(10001);
     check_high_id(ctx, out, "runAsUser", minimum, "UID");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kubernetes::run_rule;
+
+    const UID_10000: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  securityContext: {runAsUser: 10000}\n  containers:\n  - name: c\n    image: app:1\n";
+
+    #[test]
+    fn uid_10000_is_reported_by_default() {
+        let found = run_rule(&RULE, UID_10000, &crate::RuleOptions::default());
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].message.contains("`runAsUser: 10000`"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn min_uid_option_moves_the_threshold() {
+        let mut options = crate::RuleOptions::default();
+        options.0.insert("min_uid".to_owned(), 10000.into());
+        assert!(run_rule(&RULE, UID_10000, &options).is_empty());
+    }
+}

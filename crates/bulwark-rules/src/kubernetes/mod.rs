@@ -355,3 +355,58 @@ pub(crate) fn unset_security_context_label(sc: Option<&Node>, whose: &str) -> St
         Some(_) => format!("{whose} `securityContext` is empty"),
     }
 }
+
+/// Runs one object rule over every object of `yaml` with `options` (for rule unit tests).
+#[cfg(test)]
+pub(crate) fn run_rule(
+    rule: &Rule,
+    yaml: &str,
+    options: &crate::RuleOptions,
+) -> Vec<bulwark_core::Finding> {
+    let file = bulwark_core::SourceFile::new("test.yaml", yaml);
+    let docs = bulwark_yaml::load_str(yaml).expect("test manifest parses");
+    let mut out = Vec::new();
+    for object in bulwark_k8s::objects_in(&docs) {
+        let ctx = ObjectCtx::new(rule.meta, &file, &object, options);
+        if let crate::registry::Check::Object(check) = rule.check {
+            check(&ctx, &mut out);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod privilege_helper_tests {
+    use super::*;
+
+    fn first_container_of(yaml: &str, f: impl Fn(&Container<'_>) -> Vec<String>) -> Vec<String> {
+        let docs = bulwark_yaml::load_str(yaml).expect("test manifest parses");
+        let objects = bulwark_k8s::objects_in(&docs);
+        let spec = bulwark_k8s::pod_spec(&objects[0]).expect("pod spec");
+        let containers = bulwark_k8s::containers(&spec);
+        f(&containers[0])
+    }
+
+    #[test]
+    fn added_capabilities_are_read_as_runtimes_read_them() {
+        let added = first_container_of(
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    securityContext:\n      capabilities:\n        add: [sys_admin, CAP_NET_RAW, ' Chown ', 7]\n",
+            |c| {
+                capability_list(c, "add")
+                    .iter()
+                    .filter_map(capability_name)
+                    .collect()
+            },
+        );
+        assert_eq!(added, ["SYS_ADMIN", "NET_RAW", "CHOWN"]);
+    }
+
+    #[test]
+    fn drops_written_with_the_cap_prefix_do_not_count() {
+        let dropped = first_container_of(
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    securityContext:\n      capabilities:\n        drop: [all, CAP_NET_RAW]\n",
+            dropped_capabilities,
+        );
+        assert_eq!(dropped, ["ALL", "CAP_NET_RAW"]);
+    }
+}
