@@ -157,6 +157,14 @@ pub(crate) fn security_field_source<'a>(
         })
 }
 
+/// Whether `source` (from `security_field_source`) is the pod's security context rather than
+/// the container's own, i.e. the container inherits the field.
+pub(crate) fn is_inherited(container: &Container<'_>, source: &Node) -> bool {
+    !container
+        .security_context()
+        .is_some_and(|own| std::ptr::eq(own, source))
+}
+
 /// Where a field missing from a container's security context belongs: the container's
 /// `securityContext` key, or the container's first key when it has none.
 pub(crate) fn container_security_context_span(container: &Container<'_>) -> bulwark_core::Span {
@@ -306,10 +314,7 @@ pub(crate) fn check_high_id(
         if id >= minimum {
             continue;
         }
-        let from_pod = !c
-            .security_context()
-            .is_some_and(|own| std::ptr::eq(own, sc));
-        let how = if from_pod {
+        let how = if is_inherited(c, sc) {
             format!("inherits `{field}: {id}` from the pod")
         } else {
             format!("runs with `{field}: {id}`")

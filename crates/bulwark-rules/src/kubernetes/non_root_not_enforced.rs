@@ -2,7 +2,8 @@ use bulwark_core::Finding;
 
 use crate::context::{ObjectCtx, field_span};
 use crate::kubernetes::{
-    container_security_context_span, container_subject, security_field_source, shown_value,
+    container_security_context_span, container_subject, is_inherited, security_field_source,
+    shown_value,
 };
 use crate::registry::{Check, Rule};
 
@@ -72,7 +73,7 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
         }
         let finding = match (source, value) {
             (Some(sc), Some(v)) => {
-                let from_pod = !c.security_context().is_some_and(|own| std::ptr::eq(own, sc));
+                let from_pod = is_inherited(c, sc);
                 let span = field_span(sc, "runAsNonRoot").unwrap_or(sc.span);
                 let message = if from_pod {
                     format!(

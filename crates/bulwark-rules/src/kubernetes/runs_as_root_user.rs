@@ -2,7 +2,7 @@ use bulwark_core::Finding;
 use bulwark_yaml::Node;
 
 use crate::context::{ObjectCtx, field_span};
-use crate::kubernetes::{container_subject, pod_subject, security_field_source};
+use crate::kubernetes::{container_subject, is_inherited, pod_subject, security_field_source};
 use crate::registry::{Check, Rule};
 
 declare_rule! {
@@ -73,9 +73,7 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
         let Some(sc) = security_field_source(ctx, c, "runAsUser").filter(|sc| is_root(sc)) else {
             continue;
         };
-        let from_pod = !c
-            .security_context()
-            .is_some_and(|own| std::ptr::eq(own, sc));
+        let from_pod = is_inherited(c, sc);
         let subject = container_subject(ctx, c);
         let message = if from_pod {
             format!("{subject} inherits `runAsUser: 0` from the pod")
