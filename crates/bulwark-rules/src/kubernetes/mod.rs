@@ -17,7 +17,26 @@ use crate::registry::Rule;
 
 // Rule modules, by code range (keep each section sorted).
 // --- privilege: KUB010-KUB029
+mod capabilities_added;
+mod capabilities_not_restricted;
+mod default_security_context;
+mod low_group_id;
+mod low_user_id;
+mod may_run_as_root;
+mod missing_capabilities_drop;
+mod missing_container_security_context;
+mod missing_drop_all_capabilities;
+mod missing_pod_security_context;
+mod net_raw_capability;
+mod net_raw_not_dropped;
+mod non_root_not_enforced;
+mod privilege_escalation_allowed;
 mod privileged_container;
+mod root_group_id;
+mod runs_as_root_user;
+mod sys_admin_capability;
+mod sys_module_capability;
+mod writable_root_filesystem;
 // --- end privilege
 
 // --- host and kernel: KUB030-KUB049
@@ -54,6 +73,25 @@ mod tiller_deployed;
 pub static RULES: &[&Rule] = &[
     // --- privilege
     &privileged_container::RULE,
+    &privilege_escalation_allowed::RULE,
+    &non_root_not_enforced::RULE,
+    &may_run_as_root::RULE,
+    &runs_as_root_user::RULE,
+    &low_user_id::RULE,
+    &low_group_id::RULE,
+    &root_group_id::RULE,
+    &writable_root_filesystem::RULE,
+    &missing_drop_all_capabilities::RULE,
+    &missing_capabilities_drop::RULE,
+    &capabilities_added::RULE,
+    &capabilities_not_restricted::RULE,
+    &sys_admin_capability::RULE,
+    &net_raw_capability::RULE,
+    &net_raw_not_dropped::RULE,
+    &sys_module_capability::RULE,
+    &default_security_context::RULE,
+    &missing_pod_security_context::RULE,
+    &missing_container_security_context::RULE,
     // --- end privilege
 
     // --- host and kernel
@@ -316,6 +354,218 @@ pub(crate) fn check_container_probe(
     }
 }
 
+// --- privilege helpers (KUB010-KUB029)
+
+/// `container `name` of Kind 'name'`, the subject of container findings.
+pub(crate) fn container_subject(ctx: &ObjectCtx<'_>, container: &Container<'_>) -> String {
+    format!(
+        "container `{}` of {}",
+        container.display_name(),
+        ctx.object_label()
+    )
+}
+
+/// Whether the pod declares `spec.os.name: windows`. Linux-only security fields (privilege
+/// escalation, capabilities, read-only root filesystem, user and group ids) are rejected by the
+/// API server for such pods, and the Pod Security Standards exempt them from those controls.
+pub(crate) fn is_windows_pod(ctx: &ObjectCtx<'_>) -> bool {
+    ctx.pod_spec()
+        .and_then(|p| p.get("os"))
+        .and_then(|os| os.get("name"))
+        .and_then(Node::as_str)
+        == Some("windows")
+}
+
+/// The `securityContext` mapping that decides `field` for a container: the container's own when
+/// it sets the field (to anything but null), else the pod's for fields the pod level has.
+pub(crate) fn security_field_source<'a>(
+    ctx: &ObjectCtx<'a>,
+    container: &Container<'a>,
+    field: &str,
+) -> Option<&'a Node> {
+    container
+        .security_context()
+        .filter(|sc| sc.get_non_null(field).is_some())
+        .or_else(|| {
+            ctx.pod_spec()
+                .and_then(|p| p.security_context())
+                .filter(|sc| POD_LEVEL_FIELDS.contains(&field) && sc.get_non_null(field).is_some())
+        })
+}
+
+/// Whether `source` (from `security_field_source`) is the pod's security context rather than
+/// the container's own, i.e. the container inherits the field.
+pub(crate) fn is_inherited(container: &Container<'_>, source: &Node) -> bool {
+    !container
+        .security_context()
+        .is_some_and(|own| std::ptr::eq(own, source))
+}
+
+/// Where a field missing from a container's security context belongs: the container's
+/// `securityContext` key, or the container's first key when it has none.
+pub(crate) fn container_security_context_span(container: &Container<'_>) -> bulwark_core::Span {
+    crate::context::key_span(container.node, "securityContext")
+        .unwrap_or_else(|| crate::context::missing_span(container.node))
+}
+
+/// A capability name as container runtimes read it: upper case, without the `CAP_` prefix.
+/// (containerd upper-cases names and prefixes `CAP_`; CRI-O also accepts the prefixed form, so
+/// an added `CAP_SYS_ADMIN` may be granted.)
+pub(crate) fn normalize_capability(name: &str) -> String {
+    let upper = name.trim().to_ascii_uppercase();
+    match upper.strip_prefix("CAP_") {
+        Some(rest) => rest.to_owned(),
+        None => upper,
+    }
+}
+
+/// The normalized capability name of a list item (`None` when it is not a string).
+pub(crate) fn capability_name(node: &Node) -> Option<String> {
+    node.as_str().map(normalize_capability)
+}
+
+/// The container's `securityContext.capabilities` mapping, if any.
+pub(crate) fn capabilities<'a>(container: &Container<'a>) -> Option<&'a Node> {
+    container
+        .security_context()
+        .and_then(|sc| sc.get_non_null("capabilities"))
+}
+
+/// The items of `securityContext.capabilities.<list>` (`add` or `drop`).
+pub(crate) fn capability_list<'a>(container: &Container<'a>, list: &str) -> &'a [Node] {
+    capabilities(container)
+        .and_then(|c| c.get(list))
+        .map(Node::items)
+        .unwrap_or(&[])
+}
+
+/// The capabilities a container's `capabilities.drop` surely removes, upper-cased. A name
+/// written with the `CAP_` prefix is left as written: containerd prefixes it again and the
+/// runtime ignores the unknown name, so the capability stays.
+pub(crate) fn dropped_capabilities(container: &Container<'_>) -> Vec<String> {
+    capability_list(container, "drop")
+        .iter()
+        .filter_map(Node::as_str)
+        .map(|s| s.trim().to_ascii_uppercase())
+        .collect()
+}
+
+/// Whether the container's `capabilities.drop` holds `ALL` (in any letter case).
+pub(crate) fn drops_all_capabilities(container: &Container<'_>) -> bool {
+    dropped_capabilities(container).iter().any(|c| c == "ALL")
+}
+
+/// Where a finding about a container's capabilities points: `capabilities.<list>` when present,
+/// else `capabilities`, else the security context, else the container.
+pub(crate) fn capabilities_span(container: &Container<'_>, list: &str) -> bulwark_core::Span {
+    capabilities(container)
+        .and_then(|c| crate::context::key_span(c, list))
+        .or_else(|| {
+            container
+                .security_context()
+                .and_then(|sc| crate::context::key_span(sc, "capabilities"))
+        })
+        .unwrap_or_else(|| container_security_context_span(container))
+}
+
+/// Reports each container (outside Windows pods) whose `capabilities.add` grants `capability`,
+/// at the list item that adds it.
+pub(crate) fn check_capability_added(
+    ctx: &ObjectCtx<'_>,
+    out: &mut Vec<bulwark_core::Finding>,
+    capability: &str,
+    label: &str,
+) {
+    if is_windows_pod(ctx) {
+        return;
+    }
+    for c in ctx.containers() {
+        let added = capability_list(c, "add")
+            .iter()
+            .find(|n| capability_name(n).as_deref() == Some(capability));
+        if let Some(item) = added {
+            out.push(
+                ctx.container_finding(
+                    c,
+                    item.span,
+                    format!(
+                        "{} adds the `{capability}` capability",
+                        container_subject(ctx, c)
+                    ),
+                )
+                .with_label(label),
+            );
+        }
+    }
+}
+
+/// A scalar as written, for messages (`true`, `0`, `"false"`); `…` for a collection.
+pub(crate) fn shown_value(node: &Node) -> String {
+    match (node.as_str(), node.scalar_text()) {
+        (Some(s), _) => format!("\"{s}\""),
+        (None, Some(t)) => t.to_owned(),
+        (None, None) if node.is_null() => "null".to_owned(),
+        (None, None) => "…".to_owned(),
+    }
+}
+
+/// Reports each container whose effective `field` (`runAsUser` or `runAsGroup`) is unset or an
+/// integer below `minimum`; `what` names the id in messages (`UID`, `GID`). Windows pods (no
+/// such fields) and pods with their own user namespace (`hostUsers: false`, where container
+/// ids map to unprivileged host ids) are skipped.
+pub(crate) fn check_high_id(
+    ctx: &ObjectCtx<'_>,
+    out: &mut Vec<bulwark_core::Finding>,
+    field: &str,
+    minimum: i64,
+    what: &str,
+) {
+    let own_user_namespace = ctx
+        .pod_spec()
+        .and_then(|p| p.get("hostUsers"))
+        .and_then(Node::as_bool)
+        == Some(false);
+    if is_windows_pod(ctx) || own_user_namespace {
+        return;
+    }
+    for c in ctx.containers() {
+        let subject = container_subject(ctx, c);
+        let Some(sc) = security_field_source(ctx, c, field) else {
+            out.push(
+                ctx.container_finding(
+                    c,
+                    container_security_context_span(c),
+                    format!(
+                        "{subject} does not set `{field}`, so it runs with the image's {what} (often 0)"
+                    ),
+                )
+                .with_label(format!("`{field}` is not set")),
+            );
+            continue;
+        };
+        // A value that is not an integer is a schema error, reported by the schema rules.
+        let Some(id) = sc.get(field).and_then(Node::as_i64) else {
+            continue;
+        };
+        if id >= minimum {
+            continue;
+        }
+        let how = if is_inherited(c, sc) {
+            format!("inherits `{field}: {id}` from the pod")
+        } else {
+            format!("runs with `{field}: {id}`")
+        };
+        out.push(
+            ctx.container_finding(
+                c,
+                crate::context::field_span(sc, field).unwrap_or(sc.span),
+                format!("{subject} {how}, below {minimum}"),
+            )
+            .with_label(format!("{what} {id} may collide with a host account")),
+        );
+    }
+}
+
 /// The findings of rule `code` on a YAML text, scanned with the default configuration.
 #[cfg(test)]
 pub(crate) fn findings_of(code: &str, yaml: &str) -> Vec<bulwark_core::Finding> {
@@ -335,4 +585,90 @@ pub(crate) fn findings_of(code: &str, yaml: &str) -> Vec<bulwark_core::Finding> 
         .flat_map(|r| r.findings)
         .filter(|f| f.rule == code)
         .collect()
+}
+
+/// Whether a `securityContext` value sets nothing: missing, null or an empty mapping.
+pub(crate) fn is_unset_security_context(sc: Option<&Node>) -> bool {
+    sc.is_none_or(|n| n.is_null() || (n.is_mapping() && n.entries().is_empty()))
+}
+
+/// Where a finding about the pod's security context points: its `securityContext` key, or the
+/// pod spec's first key.
+pub(crate) fn pod_security_context_span(pod: &bulwark_k8s::PodSpec<'_>) -> bulwark_core::Span {
+    crate::context::key_span(pod.node, "securityContext")
+        .unwrap_or_else(|| crate::context::missing_span(pod.node))
+}
+
+/// The pod, for messages about pod-level fields: `Pod 'name'`, or `the pod template of Kind
+/// 'name'` for workloads.
+pub(crate) fn pod_subject(ctx: &ObjectCtx<'_>) -> String {
+    if ctx.object.kind == "Pod" {
+        ctx.object_label()
+    } else {
+        format!("the pod template of {}", ctx.object_label())
+    }
+}
+
+/// The caret label for a pod or container `securityContext` that sets nothing.
+pub(crate) fn unset_security_context_label(sc: Option<&Node>, whose: &str) -> String {
+    match sc {
+        None => format!("no {whose} `securityContext`"),
+        Some(n) if n.is_null() => format!("{whose} `securityContext` is null"),
+        Some(_) => format!("{whose} `securityContext` is empty"),
+    }
+}
+
+/// Runs one object rule over every object of `yaml` with `options` (for rule unit tests).
+#[cfg(test)]
+pub(crate) fn run_rule(
+    rule: &Rule,
+    yaml: &str,
+    options: &crate::RuleOptions,
+) -> Vec<bulwark_core::Finding> {
+    let file = bulwark_core::SourceFile::new("test.yaml", yaml);
+    let docs = bulwark_yaml::load_str(yaml).expect("test manifest parses");
+    let mut out = Vec::new();
+    for object in bulwark_k8s::objects_in(&docs) {
+        let ctx = ObjectCtx::new(rule.meta, &file, &object, options);
+        if let crate::registry::Check::Object(check) = rule.check {
+            check(&ctx, &mut out);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod privilege_helper_tests {
+    use super::*;
+
+    fn first_container_of(yaml: &str, f: impl Fn(&Container<'_>) -> Vec<String>) -> Vec<String> {
+        let docs = bulwark_yaml::load_str(yaml).expect("test manifest parses");
+        let objects = bulwark_k8s::objects_in(&docs);
+        let spec = bulwark_k8s::pod_spec(&objects[0]).expect("pod spec");
+        let containers = bulwark_k8s::containers(&spec);
+        f(&containers[0])
+    }
+
+    #[test]
+    fn added_capabilities_are_read_as_runtimes_read_them() {
+        let added = first_container_of(
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    securityContext:\n      capabilities:\n        add: [sys_admin, CAP_NET_RAW, ' Chown ', 7]\n",
+            |c| {
+                capability_list(c, "add")
+                    .iter()
+                    .filter_map(capability_name)
+                    .collect()
+            },
+        );
+        assert_eq!(added, ["SYS_ADMIN", "NET_RAW", "CHOWN"]);
+    }
+
+    #[test]
+    fn drops_written_with_the_cap_prefix_do_not_count() {
+        let dropped = first_container_of(
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    securityContext:\n      capabilities:\n        drop: [all, CAP_NET_RAW]\n",
+            dropped_capabilities,
+        );
+        assert_eq!(dropped, ["ALL", "CAP_NET_RAW"]);
+    }
 }
