@@ -47,10 +47,7 @@ pub fn run(args: RulesArgs) -> Result<u8, String> {
         }
         RulesFormat::Table => {
             let w = rules.iter().map(|r| r.meta.name.len()).max().unwrap_or(4);
-            println!(
-                "{:<6}  {:<w$}  {:<8}  {}",
-                "CODE", "NAME", "SEVERITY", "SUMMARY"
-            );
+            println!("{:<6}  {:<w$}  {:<8}  SUMMARY", "CODE", "NAME", "SEVERITY");
             for r in &rules {
                 let m = r.meta;
                 let off = if r.default_enabled {
