@@ -75,7 +75,8 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
         });
         if let Some((value, span)) = annotation {
             let profile = value.scalar_text().unwrap_or_default();
-            if profile == "runtime/default" || (allow_localhost && profile.starts_with("localhost/"))
+            if profile == "runtime/default"
+                || (allow_localhost && profile.starts_with("localhost/"))
             {
                 continue;
             }
@@ -120,7 +121,11 @@ mod tests {
     fn allow_localhost_accepts_profiles_on_the_node() {
         let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    container.apparmor.security.beta.kubernetes.io/a: localhost/deny-write\nspec:\n  securityContext: {appArmorProfile: {type: Unconfined}}\n  containers:\n  - {name: a, image: 'x:1'}\n  - {name: b, image: 'x:1', securityContext: {appArmorProfile: {type: Localhost, localhostProfile: p}}}\n";
         assert_eq!(findings_of("KUB043", "", pod).len(), 2);
-        let f = findings_of("KUB043", "rules:\n  options:\n    KUB043:\n      allow-localhost: true\n", pod);
+        let f = findings_of(
+            "KUB043",
+            "rules:\n  options:\n    KUB043:\n      allow-localhost: true\n",
+            pod,
+        );
         assert!(f.is_empty(), "{f:?}");
     }
 }

@@ -116,7 +116,11 @@ mod tests {
         let f = findings_of("KUB037", "", POD);
         assert_eq!(f.len(), 1);
         assert!(f[0].message.contains("`/etc`"), "{}", f[0].message);
-        let f = findings_of("KUB037", "rules:\n  options:\n    KUB037:\n      paths: [/srv]\n", POD);
+        let f = findings_of(
+            "KUB037",
+            "rules:\n  options:\n    KUB037:\n      paths: [/srv]\n",
+            POD,
+        );
         assert_eq!(f.len(), 1);
         assert!(f[0].message.contains("`/srv`"), "{}", f[0].message);
     }

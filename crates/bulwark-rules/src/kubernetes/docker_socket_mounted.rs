@@ -49,14 +49,15 @@ pub(crate) static RULE: Rule = Rule {
     default_enabled: true,
 };
 
-/// Where Docker listens (`/var/run` is a link to `/run` on current distributions).
+/// Where Docker listens (`/var/run` is a link to `/run` on current distributions). Paths are
+/// compared as written: with a trailing slash the socket file would fail to mount.
 const DOCKER_SOCKETS: [&str; 2] = ["/var/run/docker.sock", "/run/docker.sock"];
 
 fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
     let volumes = host_path_volumes(ctx);
     let Some(v) = volumes
         .iter()
-        .find(|v| v.path.as_deref().is_some_and(|p| DOCKER_SOCKETS.contains(&p)))
+        .find(|v| v.raw_path.is_some_and(|p| DOCKER_SOCKETS.contains(&p)))
     else {
         return;
     };
@@ -66,7 +67,7 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
             format!(
                 "{} mounts the Docker daemon socket `{}` as volume `{}`",
                 ctx.object_label(),
-                v.path.as_deref().unwrap_or_default(),
+                v.raw_path.unwrap_or_default(),
                 v.display_name()
             ),
         )

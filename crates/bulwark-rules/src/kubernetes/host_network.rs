@@ -64,10 +64,7 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
         out.push(
             ctx.finding(
                 span,
-                format!(
-                    "{} shares the host's network namespace",
-                    ctx.object_label()
-                ),
+                format!("{} shares the host's network namespace", ctx.object_label()),
             )
             .with_label("the pod sees and binds the node's network interfaces"),
         );

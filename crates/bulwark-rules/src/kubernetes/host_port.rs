@@ -107,10 +107,18 @@ mod tests {
     #[test]
     fn allowed_host_ports_are_not_reported() {
         assert_eq!(findings_of("KUB033", "", POD).len(), 1);
-        let f = findings_of("KUB033", "rules:\n  options:\n    KUB033:\n      allowed-host-ports: [80]\n", POD);
+        let f = findings_of(
+            "KUB033",
+            "rules:\n  options:\n    KUB033:\n      allowed-host-ports: [80]\n",
+            POD,
+        );
         assert_eq!(f.len(), 1);
         assert!(f[0].message.contains("host port 8081"), "{}", f[0].message);
-        let f = findings_of("KUB033", "rules:\n  options:\n    host-port:\n      allowed-host-ports: [80, 8081]\n", POD);
+        let f = findings_of(
+            "KUB033",
+            "rules:\n  options:\n    host-port:\n      allowed-host-ports: [80, 8081]\n",
+            POD,
+        );
         assert!(f.is_empty());
     }
 }

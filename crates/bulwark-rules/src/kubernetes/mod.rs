@@ -137,7 +137,9 @@ pub(crate) fn pod_flag_span(ctx: &ObjectCtx<'_>, field: &str) -> Option<Span> {
 /// A volume of the pod spec with a (non-null) `hostPath`.
 pub(crate) struct HostPathVolume<'a> {
     pub(crate) name: Option<&'a str>,
-    /// `hostPath.path` normalized by [`normalize_host_path`]; `None` when it is not a string.
+    /// `hostPath.path` as written; `None` when it is not a string.
+    pub(crate) raw_path: Option<&'a str>,
+    /// `hostPath.path` normalized by [`normalize_host_path`].
     pub(crate) path: Option<String>,
     /// The `path: …` field, or the `hostPath` key when it has no path.
     pub(crate) span: Span,
@@ -162,12 +164,11 @@ pub(crate) fn host_path_volumes<'a>(ctx: &ObjectCtx<'a>) -> Vec<HostPathVolume<'
             let span = field_span(host_path, "path")
                 .or_else(|| key_span(v, "hostPath"))
                 .unwrap_or(v.span);
+            let raw_path = host_path.get("path").and_then(Node::as_str);
             Some(HostPathVolume {
                 name: v.get("name").and_then(Node::scalar_text),
-                path: host_path
-                    .get("path")
-                    .and_then(Node::as_str)
-                    .map(normalize_host_path),
+                raw_path,
+                path: raw_path.map(normalize_host_path),
                 span,
             })
         })
@@ -262,7 +263,9 @@ pub(crate) fn pod_annotation<'a>(ctx: &ObjectCtx<'a>, key: &str) -> Option<(&'a 
 /// of one.
 pub(crate) fn option_integers(ctx: &ObjectCtx<'_>, key: &str) -> Option<Vec<i64>> {
     match ctx.options.0.get(key)? {
-        serde_json::Value::Array(a) => Some(a.iter().filter_map(serde_json::Value::as_i64).collect()),
+        serde_json::Value::Array(a) => {
+            Some(a.iter().filter_map(serde_json::Value::as_i64).collect())
+        }
         v => v.as_i64().map(|i| vec![i]),
     }
 }
@@ -295,7 +298,10 @@ pub(crate) mod host_kernel_tests {
     #[test]
     fn host_paths_are_normalized_and_compared_by_segment() {
         use super::{normalize_host_path, path_within};
-        assert_eq!(normalize_host_path("/var/run//docker.sock/"), "/var/run/docker.sock");
+        assert_eq!(
+            normalize_host_path("/var/run//docker.sock/"),
+            "/var/run/docker.sock"
+        );
         assert_eq!(normalize_host_path("/./etc/"), "/etc");
         assert_eq!(normalize_host_path("/"), "/");
         assert!(path_within("/etc/ssl", "/etc"));

@@ -102,7 +102,10 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
     let list: Vec<String> = found
         .iter()
         .map(|(v, t)| {
-            let name = v.get("name").and_then(Node::scalar_text).unwrap_or("(unnamed)");
+            let name = v
+                .get("name")
+                .and_then(Node::scalar_text)
+                .unwrap_or("(unnamed)");
             format!("`{name}` ({t})")
         })
         .collect();

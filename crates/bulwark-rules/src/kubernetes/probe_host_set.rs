@@ -68,8 +68,14 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
             ("livenessProbe", c.get("livenessProbe")),
             ("readinessProbe", c.get("readinessProbe")),
             ("startupProbe", c.get("startupProbe")),
-            ("lifecycle.postStart", lifecycle.and_then(|l| l.get("postStart"))),
-            ("lifecycle.preStop", lifecycle.and_then(|l| l.get("preStop"))),
+            (
+                "lifecycle.postStart",
+                lifecycle.and_then(|l| l.get("postStart")),
+            ),
+            (
+                "lifecycle.preStop",
+                lifecycle.and_then(|l| l.get("preStop")),
+            ),
         ];
         for (field, handler) in handlers {
             for action in ["httpGet", "tcpSocket"] {

@@ -79,7 +79,10 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
                 ctx.container_finding(
                     c,
                     p.span,
-                    format!("{who} runs without seccomp: its profile is `{}`{level}", p.kind),
+                    format!(
+                        "{who} runs without seccomp: its profile is `{}`{level}",
+                        p.kind
+                    ),
                 )
                 .with_label("no system call is filtered")
             } else if p.kind.is_empty() && require_profile {
@@ -130,7 +133,11 @@ mod tests {
     fn require_profile_false_reports_only_explicit_unconfined() {
         let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: a, image: 'x:1'}\n  - {name: b, image: 'x:1', securityContext: {seccompProfile: {type: Unconfined}}}\n";
         assert_eq!(findings_of("KUB040", "", pod).len(), 2);
-        let f = findings_of("KUB040", "rules:\n  options:\n    KUB040:\n      require-profile: false\n", pod);
+        let f = findings_of(
+            "KUB040",
+            "rules:\n  options:\n    KUB040:\n      require-profile: false\n",
+            pod,
+        );
         assert_eq!(f.len(), 1);
         assert!(f[0].message.contains("`b`"), "{}", f[0].message);
     }

@@ -9,8 +9,9 @@ declare_rule! {
     /// ## What it does
     /// Reports `seLinuxOptions` (of the pod or of any container) that set a `type` other than
     /// the container types (`container_t`, `container_init_t`, `container_kvm_t`,
-    /// `container_engine_t`), or that set a `user` or `role`. Each disallowed type is reported
-    /// once per workload, and `user`/`role` once per workload.
+    /// `container_engine_t`; an empty `type` counts as unset), or a non-empty `user` or
+    /// `role`. Each disallowed type is reported once per workload, and `user`/`role` once per
+    /// workload.
     ///
     /// ## Why is this bad?
     /// SELinux confines a container by the label its processes run with. A custom type such
@@ -90,19 +91,30 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
     let mut identity: Option<(Option<&Container<'_>>, Span, String, Vec<&str>)> = None;
     for (container, who, options) in &sources {
         if let Some(t) = options.get("type").and_then(Node::scalar_text)
+            && !t.is_empty()
             && !ALLOWED_TYPES.contains(&t)
             && !types_seen.contains(&t)
         {
             types_seen.push(t);
             let span = field_span(options, "type").unwrap_or(options.span);
             out.push(
-                finding(ctx, *container, span, format!("{who} runs with SELinux type `{t}`"))
-                    .with_label("not a container type"),
+                finding(
+                    ctx,
+                    *container,
+                    span,
+                    format!("{who} runs with SELinux type `{t}`"),
+                )
+                .with_label("not a container type"),
             );
         }
         let keys: Vec<&str> = ["user", "role"]
             .into_iter()
-            .filter(|k| options.get(k).and_then(Node::scalar_text).is_some_and(|v| !v.is_empty()))
+            .filter(|k| {
+                options
+                    .get(k)
+                    .and_then(Node::scalar_text)
+                    .is_some_and(|v| !v.is_empty())
+            })
             .collect();
         if identity.is_none()
             && let Some(first) = keys.first()

@@ -99,9 +99,9 @@ const DEFAULT_PATHS: [&str; 21] = [
 /// Whether a host path is, lies inside, or contains a sensitive directory. `/` counts only
 /// itself: every path lies inside it.
 fn is_sensitive(path: &str, sensitive: &[String]) -> bool {
-    sensitive.iter().any(|dir| {
-        (dir != "/" && path_within(path, dir)) || path_within(dir, path) || path == dir
-    })
+    sensitive
+        .iter()
+        .any(|dir| (dir != "/" && path_within(path, dir)) || path_within(dir, path) || path == dir)
 }
 
 fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
@@ -131,7 +131,10 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
                 continue;
             }
             let (span, label) = if socket {
-                (missing_span(mount), "a read-only mount does not protect a socket")
+                (
+                    missing_span(mount),
+                    "a read-only mount does not protect a socket",
+                )
             } else if let Some(span) = field_span(mount, "readOnly") {
                 (span, "the node's directory is writable")
             } else {
@@ -171,7 +174,10 @@ mod tests {
 
     #[test]
     fn sensitive_paths_include_parents_and_children_but_not_everything_under_root() {
-        let list: Vec<String> = super::DEFAULT_PATHS.iter().map(|p| (*p).to_owned()).collect();
+        let list: Vec<String> = super::DEFAULT_PATHS
+            .iter()
+            .map(|p| (*p).to_owned())
+            .collect();
         assert!(is_sensitive("/", &list));
         assert!(is_sensitive("/var", &list));
         assert!(is_sensitive("/var/lib/kubelet/pods", &list));
@@ -185,7 +191,11 @@ mod tests {
     fn paths_option_replaces_the_default_list() {
         let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: x:1\n    volumeMounts: [{name: d, mountPath: /d}]\n  volumes:\n  - {name: d, hostPath: {path: /data/app}}\n";
         assert!(findings_of("KUB038", "", pod).is_empty());
-        let f = findings_of("KUB038", "rules:\n  options:\n    KUB038:\n      paths: [/data]\n", pod);
+        let f = findings_of(
+            "KUB038",
+            "rules:\n  options:\n    KUB038:\n      paths: [/data]\n",
+            pod,
+        );
         assert_eq!(f.len(), 1);
     }
 }

@@ -119,7 +119,11 @@ mod tests {
     fn allowed_sysctls_are_accepted() {
         let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  securityContext:\n    sysctls:\n    - {name: net.core.somaxconn, value: '1024'}\n  containers: [{name: a, image: 'x:1'}]\n";
         assert_eq!(findings_of("KUB046", "", pod).len(), 1);
-        let f = findings_of("KUB046", "rules:\n  options:\n    KUB046:\n      allowed-sysctls: [net.core.somaxconn]\n", pod);
+        let f = findings_of(
+            "KUB046",
+            "rules:\n  options:\n    KUB046:\n      allowed-sysctls: [net.core.somaxconn]\n",
+            pod,
+        );
         assert!(f.is_empty());
     }
 }
