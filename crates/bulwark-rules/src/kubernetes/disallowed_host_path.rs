@@ -95,8 +95,14 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
         ctx.finding(
             first.span,
             format!(
-                "{} mounts system director{} {} of the node",
+                "volume{} of {} mount{} system director{} {} of the node",
+                if hits.len() == 1 {
+                    format!(" `{}`", first.display_name())
+                } else {
+                    "s".to_owned()
+                },
                 ctx.object_label(),
+                if hits.len() == 1 { "s" } else { "" },
                 if paths.len() == 1 { "y" } else { "ies" },
                 backticked(&paths)
             ),

@@ -65,10 +65,10 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
         ctx.finding(
             v.span,
             format!(
-                "{} mounts the Docker daemon socket `{}` as volume `{}`",
+                "volume `{}` of {} mounts the Docker daemon socket `{}`",
+                v.display_name(),
                 ctx.object_label(),
-                v.raw_path.unwrap_or_default(),
-                v.display_name()
+                v.raw_path.unwrap_or_default()
             ),
         )
         .with_label("the Docker daemon controls the node"),

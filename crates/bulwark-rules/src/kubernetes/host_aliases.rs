@@ -66,10 +66,13 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
         .filter_map(Node::scalar_text)
         .collect();
     let message = if hostnames.is_empty() {
-        format!("{} sets `hostAliases`", ctx.object_label())
+        format!(
+            "`hostAliases` of {} write into `/etc/hosts`",
+            ctx.object_label()
+        )
     } else {
         format!(
-            "{} overrides `/etc/hosts` for {}",
+            "`hostAliases` of {} override `/etc/hosts` for {}",
             ctx.object_label(),
             backticked(&hostnames)
         )

@@ -52,7 +52,10 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
         out.push(
             ctx.finding(
                 span,
-                format!("{} shares the host's IPC namespace", ctx.object_label()),
+                format!(
+                    "`hostIPC: true` puts the pods of {} in the host's IPC namespace",
+                    ctx.object_label()
+                ),
             )
             .with_label("shared memory and message queues of the node are reachable"),
         );

@@ -64,7 +64,10 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
         out.push(
             ctx.finding(
                 span,
-                format!("{} shares the host's network namespace", ctx.object_label()),
+                format!(
+                    "`hostNetwork: true` puts the pods of {} in the host's network namespace",
+                    ctx.object_label()
+                ),
             )
             .with_label("the pod sees and binds the node's network interfaces"),
         );

@@ -1,7 +1,7 @@
 use bulwark_core::Finding;
 
 use crate::context::ObjectCtx;
-use crate::kubernetes::host_path_volumes;
+use crate::kubernetes::{HostPathVolume, host_path_volumes};
 use crate::registry::{Check, Rule};
 
 declare_rule! {
@@ -62,22 +62,25 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
     let Some(first) = volumes.first() else {
         return;
     };
-    let list: Vec<String> = volumes
-        .iter()
-        .map(|v| {
-            format!(
-                "`{}` (volume `{}`)",
-                v.path.as_deref().unwrap_or("(no path)"),
-                v.display_name()
-            )
-        })
-        .collect();
-    let message = format!(
-        "{} mounts host path{} {}",
-        ctx.object_label(),
-        if list.len() == 1 { "" } else { "s" },
-        list.join(", ")
-    );
+    let path = |v: &HostPathVolume<'_>| v.path.clone().unwrap_or_else(|| "(no path)".to_owned());
+    let message = if volumes.len() == 1 {
+        format!(
+            "volume `{}` of {} mounts `{}` of the node",
+            first.display_name(),
+            ctx.object_label(),
+            path(first)
+        )
+    } else {
+        let list: Vec<String> = volumes
+            .iter()
+            .map(|v| format!("`{}` (volume `{}`)", path(v), v.display_name()))
+            .collect();
+        format!(
+            "volumes of {} mount paths of the node: {}",
+            ctx.object_label(),
+            list.join(", ")
+        )
+    };
     out.push(
         ctx.finding(first.span, message)
             .with_label("`hostPath` volume"),

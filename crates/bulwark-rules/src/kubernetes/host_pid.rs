@@ -59,7 +59,7 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
             ctx.finding(
                 span,
                 format!(
-                    "{} shares the host's process ID namespace",
+                    "`hostPID: true` puts the pods of {} in the host's process ID namespace",
                     ctx.object_label()
                 ),
             )

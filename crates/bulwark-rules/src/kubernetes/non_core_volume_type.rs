@@ -113,10 +113,11 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
         ctx.finding(
             key_span(first, first_type).unwrap_or(first.span),
             format!(
-                "{} mounts storage inline: volume{} {}",
-                ctx.object_label(),
+                "volume{} {} of {} mount{} storage inline",
                 if list.len() == 1 { "" } else { "s" },
-                list.join(", ")
+                list.join(", "),
+                ctx.object_label(),
+                if list.len() == 1 { "s" } else { "" }
             ),
         )
         .with_label(format!("`{first_type}` volume")),

@@ -93,7 +93,7 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
         ctx.finding(
             span,
             format!(
-                "{} listens on privileged port{} {}",
+                "containers of {} listen on privileged port{} {}",
                 ctx.object_label(),
                 if plural { "s" } else { "" },
                 list.join(", ")

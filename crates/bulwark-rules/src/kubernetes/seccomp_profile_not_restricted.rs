@@ -73,7 +73,7 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
                 ctx.finding(
                     span,
                     format!(
-                        "{} sets the legacy seccomp annotation to `{profile}`, not `runtime/default`",
+                        "legacy seccomp annotation of {} is `{profile}`, not `runtime/default`",
                         ctx.object_label()
                     ),
                 )

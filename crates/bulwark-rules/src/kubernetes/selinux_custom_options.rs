@@ -73,7 +73,11 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
         .and_then(|p| p.security_context())
         .and_then(|sc| sc.get_non_null("seLinuxOptions"))
     {
-        sources.push((None, ctx.object_label(), o));
+        sources.push((
+            None,
+            format!("pod-level `securityContext` of {}", ctx.object_label()),
+            o,
+        ));
     }
     for c in ctx.containers() {
         if let Some(o) = c
@@ -102,7 +106,7 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
                     ctx,
                     *container,
                     span,
-                    format!("{who} runs with SELinux type `{t}`"),
+                    format!("{who} sets SELinux type `{t}`"),
                 )
                 .with_label("not a container type"),
             );

@@ -101,10 +101,11 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
         ctx.finding(
             field_span(first, "name").unwrap_or(first.span),
             format!(
-                "{} sets unsafe sysctl{} {}",
-                ctx.object_label(),
+                "unsafe sysctl{} {} {} set for {}",
                 if names.len() == 1 { "" } else { "s" },
-                backticked(&names)
+                backticked(&names),
+                if names.len() == 1 { "is" } else { "are" },
+                ctx.object_label()
             ),
         )
         .with_label("not in the safe set"),

@@ -70,7 +70,7 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
             ctx.finding(
                 span,
                 format!(
-                    "{} runs its containers as Windows host processes",
+                    "pod-level `hostProcess: true` runs every container of {} as a Windows host process",
                     ctx.object_label()
                 ),
             )
