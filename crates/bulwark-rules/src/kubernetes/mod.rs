@@ -9,11 +9,10 @@
 //! - `KUB080`–`KUB099`: identity and RBAC
 //! - secrets are `SEC` rules, in `crate::secrets`
 
-use bulwark_core::Span;
 use bulwark_k8s::Container;
 use bulwark_yaml::Node;
 
-use crate::context::{ObjectCtx, field_span, key_span, missing_span};
+use crate::context::ObjectCtx;
 use crate::registry::Rule;
 
 // Rule modules, by code range (keep each section sorted).
@@ -125,10 +124,10 @@ pub(crate) fn effective_security_field<'a>(
 
 /// The span of `spec.<field>: true` in the pod spec (`hostNetwork`, `hostPID`, `hostIPC`), if
 /// the field is `true`.
-pub(crate) fn pod_flag_span(ctx: &ObjectCtx<'_>, field: &str) -> Option<Span> {
+pub(crate) fn pod_flag_span(ctx: &ObjectCtx<'_>, field: &str) -> Option<bulwark_core::Span> {
     let pod = ctx.pod_spec()?;
     if pod.get(field)?.as_bool() == Some(true) {
-        field_span(pod.node, field)
+        crate::context::field_span(pod.node, field)
     } else {
         None
     }
@@ -142,7 +141,7 @@ pub(crate) struct HostPathVolume<'a> {
     /// `hostPath.path` normalized by [`normalize_host_path`].
     pub(crate) path: Option<String>,
     /// The `path: …` field, or the `hostPath` key when it has no path.
-    pub(crate) span: Span,
+    pub(crate) span: bulwark_core::Span,
 }
 
 impl HostPathVolume<'_> {
@@ -161,8 +160,8 @@ pub(crate) fn host_path_volumes<'a>(ctx: &ObjectCtx<'a>) -> Vec<HostPathVolume<'
         .iter()
         .filter_map(|v| {
             let host_path = v.get_non_null("hostPath")?;
-            let span = field_span(host_path, "path")
-                .or_else(|| key_span(v, "hostPath"))
+            let span = crate::context::field_span(host_path, "path")
+                .or_else(|| crate::context::key_span(v, "hostPath"))
                 .unwrap_or(v.span);
             let raw_path = host_path.get("path").and_then(Node::as_str);
             Some(HostPathVolume {
@@ -212,8 +211,9 @@ pub(crate) fn backticked<S: AsRef<str>>(items: &[S]) -> String {
 
 /// The `securityContext` key of a container, or the container's first key when it has none:
 /// where a missing security setting of the container belongs.
-pub(crate) fn container_security_span(container: &Container<'_>) -> Span {
-    key_span(container.node, "securityContext").unwrap_or_else(|| missing_span(container.node))
+pub(crate) fn container_security_span(container: &Container<'_>) -> bulwark_core::Span {
+    crate::context::key_span(container.node, "securityContext")
+        .unwrap_or_else(|| crate::context::missing_span(container.node))
 }
 
 /// A profile setting of a security context (`seccompProfile`, `appArmorProfile`) in effect
@@ -221,7 +221,7 @@ pub(crate) fn container_security_span(container: &Container<'_>) -> Span {
 pub(crate) struct EffectiveProfile<'a> {
     pub(crate) kind: &'a str,
     /// The `type: …` field.
-    pub(crate) span: Span,
+    pub(crate) span: bulwark_core::Span,
     /// Whether it comes from the pod's `securityContext` rather than the container's.
     pub(crate) from_pod: bool,
 }
@@ -238,7 +238,7 @@ pub(crate) fn effective_profile<'a>(
         let kind = profile.get("type")?.as_str()?;
         Some(EffectiveProfile {
             kind,
-            span: field_span(profile, "type").unwrap_or(profile.span),
+            span: crate::context::field_span(profile, "type").unwrap_or(profile.span),
             from_pod,
         })
     };
@@ -253,10 +253,16 @@ pub(crate) fn effective_profile<'a>(
 }
 
 /// An annotation of the pod (template) metadata: its value and the span of the whole entry.
-pub(crate) fn pod_annotation<'a>(ctx: &ObjectCtx<'a>, key: &str) -> Option<(&'a Node, Span)> {
+pub(crate) fn pod_annotation<'a>(
+    ctx: &ObjectCtx<'a>,
+    key: &str,
+) -> Option<(&'a Node, bulwark_core::Span)> {
     let annotations = ctx.pod_spec()?.template_metadata?.get("annotations")?;
     let value = annotations.get(key)?;
-    Some((value, field_span(annotations, key).unwrap_or(value.span)))
+    Some((
+        value,
+        crate::context::field_span(annotations, key).unwrap_or(value.span),
+    ))
 }
 
 /// A rule option holding a list of integers (`[80, 443]`); a single integer counts as a list
