@@ -30,6 +30,8 @@ struct Difference {
 
 struct ObjectRange {
     label: String,
+    kind: String,
+    name: String,
     start_line: u32,
     end_line: u32,
     start_byte: usize,
@@ -41,6 +43,8 @@ fn object_ranges(kf: &KubernetesFile) -> Vec<ObjectRange> {
         .iter()
         .map(|o| ObjectRange {
             label: format!("{}/{}", o.kind, o.name.unwrap_or("-")),
+            kind: o.kind.to_owned(),
+            name: o.name.unwrap_or("-").to_owned(),
             start_line: o.node.span.start_line,
             end_line: o.node.span.end_line,
             start_byte: o.node.span.start,
@@ -55,6 +59,16 @@ fn object_at_line(objects: &[ObjectRange], line: u32) -> Option<usize> {
         .iter()
         .position(|o| o.start_line <= line && line <= o.end_line)
         .or_else(|| objects.iter().position(|o| o.start_line >= line))
+}
+
+/// For Trivy findings without a line (KSV-0117's messages start with `<kind> <name> in …`):
+/// the object the message names.
+fn object_named_in(objects: &[ObjectRange], message: &str) -> Option<usize> {
+    let mut words = message.split_whitespace();
+    let (kind, name) = (words.next()?, words.next()?);
+    objects
+        .iter()
+        .position(|o| o.kind.eq_ignore_ascii_case(kind) && o.name == name)
 }
 
 fn object_at_byte(objects: &[ObjectRange], b: usize) -> Option<usize> {
@@ -184,7 +198,12 @@ fn agrees_with_trivy_and_checkov_goldens() {
                         continue;
                     }
                     let line = m["CauseMetadata"]["StartLine"].as_u64().unwrap_or(0) as u32;
-                    if let Some(o) = object_at_line(&objects, line) {
+                    let object = if line == 0 {
+                        object_named_in(&objects, m["Message"].as_str().unwrap_or_default())
+                    } else {
+                        object_at_line(&objects, line)
+                    };
+                    if let Some(o) = object {
                         *trivy.entry((id.to_owned(), o)).or_default() += 1;
                     }
                 }
