@@ -147,7 +147,7 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
-    for c in ctx.containers() {
+    for c in &super::env_containers(ctx) {
         for var in c.get("env").map(Node::items).unwrap_or(&[]) {
             let Some(name) = var.get("name").and_then(Node::scalar_text) else {
                 continue;

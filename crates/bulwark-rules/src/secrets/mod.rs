@@ -2,7 +2,10 @@
 //! environment variables, or kept in the wrong kind of object.
 
 use bulwark_core::{SourceFile, Span};
-use bulwark_yaml::Node;
+use bulwark_k8s::{Container, ContainerKind};
+use bulwark_yaml::{Node, NodeKind};
+
+use crate::context::ObjectCtx;
 
 use crate::registry::Rule;
 
@@ -20,6 +23,61 @@ pub static RULES: &[&Rule] = &[
     &secret_in_env_var::RULE,
     &configmap_with_secrets::RULE,
 ];
+
+/// The containers and init containers whose environment the secrets rules read: those of
+/// the pod spec of a workload, or, for other kinds (custom resources that embed a pod
+/// template, such as Argo Rollouts or Knative Services), the last `containers` and
+/// `initContainers` lists found in the object, as Checkov does. Ephemeral containers are
+/// debugging sessions added through the API and are left out.
+pub(crate) fn env_containers<'a>(ctx: &ObjectCtx<'a>) -> Vec<Container<'a>> {
+    if ctx.pod_spec().is_some() {
+        return ctx
+            .containers()
+            .iter()
+            .filter(|c| c.kind != ContainerKind::Ephemeral)
+            .copied()
+            .collect();
+    }
+    if ctx.object.kind == "CustomResourceDefinition" {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for kind in [ContainerKind::Container, ContainerKind::Init] {
+        let mut found = None;
+        last_list(ctx.object.node, kind.field(), &mut found);
+        for (index, node) in found.map(Node::items).unwrap_or(&[]).iter().enumerate() {
+            if node.is_mapping() {
+                out.push(Container {
+                    node,
+                    kind,
+                    index,
+                    name: node.get("name").and_then(Node::scalar_text),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The last value under a mapping key `key` anywhere below `node`, depth first.
+fn last_list<'a>(node: &'a Node, key: &str, found: &mut Option<&'a Node>) {
+    match &node.kind {
+        NodeKind::Mapping(entries) => {
+            for e in entries {
+                if e.key.key_matches(key) {
+                    *found = Some(&e.value);
+                }
+                last_list(&e.value, key, found);
+            }
+        }
+        NodeKind::Sequence(items) => {
+            for item in items {
+                last_list(item, key, found);
+            }
+        }
+        NodeKind::Scalar(_) => {}
+    }
+}
 
 /// The span of the first occurrence of `needle` in the source text of `node` (a scalar whose
 /// value spans several lines, such as a block scalar), else the span of the node.

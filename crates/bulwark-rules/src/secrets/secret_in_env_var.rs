@@ -1,5 +1,4 @@
 use bulwark_core::Finding;
-use bulwark_k8s::ContainerKind;
 use bulwark_yaml::Node;
 
 use crate::context::{ObjectCtx, key_span};
@@ -9,7 +8,8 @@ declare_rule! {
     /// ## What it does
     /// Reports containers and init containers that read a Secret into environment
     /// variables: an `env` entry with `valueFrom.secretKeyRef`, or an `envFrom` entry with
-    /// `secretRef`. One finding per entry.
+    /// `secretRef`. One finding per entry. Custom resources that embed a pod template
+    /// (Argo Rollouts, Knative Services, …) are read too.
     ///
     /// ## Why is this bad?
     /// Environment variables are easy to leak: applications print them in crash reports and
@@ -66,11 +66,7 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
-    for c in ctx.containers() {
-        // Ephemeral containers are debugging sessions added through the API.
-        if c.kind == ContainerKind::Ephemeral {
-            continue;
-        }
+    for c in &super::env_containers(ctx) {
         for var in c.get("env").map(Node::items).unwrap_or(&[]) {
             let Some(value_from) = var.get("valueFrom") else {
                 continue;
