@@ -125,6 +125,20 @@ declare_rule! {
     ///       secretKeyRef: {name: db, key: password}
     /// ```
     ///
+    /// ## Options
+    /// - `extra_words`: more words that make a variable a credential, such as `DSN` for
+    ///   `SENTRY_DSN` (matched against the words of the name, any case).
+    /// - `ignore_names`: variable names never reported (any case), for values that are
+    ///   meant to be public.
+    ///
+    /// ```yaml
+    /// rules:
+    ///   options:
+    ///     credential-in-env:
+    ///       extra_words: [DSN, WEBHOOK]
+    ///       ignore_names: [GRAFANA_ANONYMOUS_TOKEN]
+    /// ```
+    ///
     /// ## References
     /// - [Kubernetes: using Secrets as environment variables](https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets-as-environment-variables)
     /// - CWE-798: use of hard-coded credentials
@@ -147,6 +161,10 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
+    let upper =
+        |v: Vec<String>| -> Vec<String> { v.into_iter().map(|s| s.to_ascii_uppercase()).collect() };
+    let extra_words = upper(ctx.options.strings("extra_words").unwrap_or_default());
+    let ignore_names = upper(ctx.options.strings("ignore_names").unwrap_or_default());
     for c in &super::env_containers(ctx) {
         for var in c.get("env").map(Node::items).unwrap_or(&[]) {
             let Some(name) = var.get("name").and_then(Node::scalar_text) else {
@@ -155,7 +173,11 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
             let Some(value) = var.get("value").and_then(Node::scalar_text) else {
                 continue;
             };
-            if !names_credential(name) || super::is_placeholder(value) || is_path(value) {
+            if ignore_names.contains(&name.to_ascii_uppercase())
+                || !names_credential(name, &extra_words)
+                || super::is_placeholder(value)
+                || is_path(value)
+            {
                 continue;
             }
             if find_credential(value).is_some() {
@@ -212,8 +234,9 @@ fn words(name: &str) -> Vec<String> {
     out
 }
 
-/// Whether a variable name says the variable holds a credential.
-pub(crate) fn names_credential(name: &str) -> bool {
+/// Whether a variable name says the variable holds a credential (`extra_words`: more words
+/// that do, upper-case).
+pub(crate) fn names_credential(name: &str, extra_words: &[String]) -> bool {
     let w = words(name);
     let Some(last) = w.last() else {
         return false;
@@ -227,6 +250,7 @@ pub(crate) fn names_credential(name: &str) -> bool {
     }
     w.iter().enumerate().any(|(i, word)| {
         CREDENTIAL_WORDS.contains(&word.as_str())
+            || extra_words.contains(word)
             || (word == "KEY" && i > 0 && KEY_QUALIFIERS.contains(&w[i - 1].as_str()))
     })
 }
@@ -234,6 +258,7 @@ pub(crate) fn names_credential(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::names_credential;
+    use crate::kubernetes::findings_of;
 
     #[test]
     fn credential_names_and_names_about_credentials() {
@@ -250,7 +275,7 @@ mod tests {
             "JWT_SIGNING_KEY",
             "GOOGLE_APPLICATION_CREDENTIALS_JSON",
         ] {
-            assert!(names_credential(name), "{name}");
+            assert!(names_credential(name, &[]), "{name}");
         }
         for name in [
             "PASSWORD_FILE",
@@ -266,7 +291,39 @@ mod tests {
             "TOKENIZER_MODEL",
             "PUBLIC_KEY",
         ] {
-            assert!(!names_credential(name), "{name}");
+            assert!(!names_credential(name, &[]), "{name}");
         }
+    }
+
+    #[test]
+    fn options_add_words_and_ignore_names() {
+        assert!(names_credential("SENTRY_DSN", &["DSN".to_owned()]));
+        assert!(!names_credential("SENTRY_DSN", &[]));
+        let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    env:\n    - {name: DB_PASSWORD, value: hunter2}\n";
+        assert_eq!(findings_of("SEC002", yaml).len(), 1);
+        let config = crate::Config::parse(
+            ".bulwark.yaml",
+            "rules:\n  options:\n    SEC002:\n      ignore_names: [db_password]\n",
+        );
+        let Ok(config) = config else {
+            panic!("config: {config:?}");
+        };
+        let file = bulwark_core::SourceFile::new("p.yaml", yaml);
+        let Ok(parsed) = crate::KubernetesFile::parse(file) else {
+            panic!("yaml");
+        };
+        let Ok(today) = "2026-01-01".parse() else {
+            panic!("date");
+        };
+        let opts = crate::ScanOptions {
+            config: &config,
+            today,
+        };
+        let found = crate::scan_kubernetes_files(&[parsed], &opts)
+            .into_iter()
+            .flat_map(|r| r.findings)
+            .filter(|f| f.rule == "SEC002")
+            .count();
+        assert_eq!(found, 0);
     }
 }
