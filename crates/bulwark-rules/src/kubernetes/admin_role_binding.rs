@@ -1,7 +1,7 @@
 use bulwark_core::Finding;
 use bulwark_yaml::Node;
 
-use super::role_ref_label;
+use super::{binding_subjects, role_ref_label};
 use crate::context::{ObjectCtx, field_span, missing_span};
 use crate::registry::{Check, Rule};
 
@@ -69,7 +69,7 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
-    if !matches!(ctx.object.kind, "RoleBinding" | "ClusterRoleBinding") {
+    if binding_subjects(ctx).is_none() {
         return;
     }
     let Some(role_ref) = ctx.object.node.get("roleRef") else {

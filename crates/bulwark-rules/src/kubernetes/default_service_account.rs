@@ -1,5 +1,6 @@
 use bulwark_core::Finding;
 
+use super::token_automount_disabled;
 use crate::context::{ObjectCtx, field_span, missing_span};
 use crate::registry::{Check, Rule};
 
@@ -67,11 +68,7 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
     let Some(spec) = ctx.pod_spec() else {
         return;
     };
-    if spec
-        .get("automountServiceAccountToken")
-        .and_then(|n| n.as_bool())
-        == Some(false)
-    {
+    if token_automount_disabled(spec) {
         return;
     }
     // `serviceAccountName` wins; the deprecated `serviceAccount` is used when it is empty.

@@ -1,7 +1,7 @@
 use bulwark_core::Finding;
 use bulwark_yaml::Node;
 
-use super::role_ref_label;
+use super::{binding_subjects, role_ref_label};
 use crate::context::{ObjectCtx, field_span};
 use crate::registry::{Check, Rule};
 
@@ -65,17 +65,11 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
-    if !matches!(ctx.object.kind, "RoleBinding" | "ClusterRoleBinding") {
+    let Some(subjects) = binding_subjects(ctx) else {
         return;
-    }
+    };
     let role = role_ref_label(ctx.object.node);
-    for subject in ctx
-        .object
-        .node
-        .get("subjects")
-        .map(Node::items)
-        .unwrap_or(&[])
-    {
+    for subject in subjects {
         let kind = subject.get("kind").and_then(Node::as_str);
         let name = subject.get("name").and_then(Node::as_str);
         if kind != Some("ServiceAccount") || name != Some("default") {

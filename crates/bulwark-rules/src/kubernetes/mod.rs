@@ -192,6 +192,20 @@ pub(crate) fn policy_rules<'a>(ctx: &ObjectCtx<'a>) -> Vec<PolicyRule<'a>> {
         .collect()
 }
 
+/// The peer check of a pair split by kind: `cluster` for a ClusterRole, `namespaced` for a
+/// Role (Trivy's KSV-0041/KSV-0113, KSV-0046/KSV-0112).
+pub(crate) fn by_role_kind(
+    ctx: &ObjectCtx<'_>,
+    cluster: &'static str,
+    namespaced: &'static str,
+) -> &'static str {
+    if ctx.object.kind == "ClusterRole" {
+        cluster
+    } else {
+        namespaced
+    }
+}
+
 /// Items as a list for messages: `` `get`, `list` ``.
 pub(crate) fn code_list(items: &[&str]) -> String {
     items
@@ -291,6 +305,58 @@ pub(crate) const WRITE_VERBS: [&str; 7] = [
     "impersonate",
     "*",
 ];
+
+/// Verbs that read, create, change or delete objects.
+pub(crate) const ACCESS_VERBS: [&str; 10] = [
+    "get",
+    "list",
+    "watch",
+    "create",
+    "update",
+    "patch",
+    "delete",
+    "deletecollection",
+    "impersonate",
+    "*",
+];
+
+/// The finding for a grant: `` Role 'x' grants `create` on `pods` in `rules[1]` ``, at the
+/// first resource of interest.
+pub(crate) fn grant_finding(
+    ctx: &ObjectCtx<'_>,
+    grant: &Grant<'_>,
+    label: &str,
+) -> bulwark_core::Finding {
+    ctx.finding(
+        grant.resource.span,
+        format!(
+            "{} grants {} on {} in `{}`",
+            ctx.object_label(),
+            code_list(&grant.verbs),
+            resource_list(&grant.resources),
+            grant.rule.path()
+        ),
+    )
+    .with_label(label)
+}
+
+/// The `subjects` of a `RoleBinding` or `ClusterRoleBinding`; `None` for other kinds.
+pub(crate) fn binding_subjects<'a>(ctx: &ObjectCtx<'a>) -> Option<&'a [Node]> {
+    matches!(ctx.object.kind, "RoleBinding" | "ClusterRoleBinding").then(|| {
+        ctx.object
+            .node
+            .get("subjects")
+            .map(Node::items)
+            .unwrap_or(&[])
+    })
+}
+
+/// Whether a pod spec sets `automountServiceAccountToken: false`.
+pub(crate) fn token_automount_disabled(spec: &bulwark_k8s::PodSpec<'_>) -> bool {
+    spec.get("automountServiceAccountToken")
+        .and_then(|n| n.as_bool())
+        == Some(false)
+}
 
 /// Resources for messages, with `*` spelled out: `` every resource (`*`) ``.
 pub(crate) fn resource_list(items: &[&str]) -> String {

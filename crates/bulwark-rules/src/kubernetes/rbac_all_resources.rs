@@ -1,22 +1,8 @@
 use bulwark_core::Finding;
 
-use super::{code_list, policy_rules, with_peer_checks};
+use super::{ACCESS_VERBS, by_role_kind, code_list, policy_rules, with_peer_checks};
 use crate::context::ObjectCtx;
 use crate::registry::{Check, Rule};
-
-/// Verbs that read or change objects.
-const VERBS: [&str; 10] = [
-    "get",
-    "list",
-    "watch",
-    "create",
-    "update",
-    "patch",
-    "delete",
-    "deletecollection",
-    "impersonate",
-    "*",
-];
 
 /// The verbs Trivy's KSV-0046 and KSV-0112 look for (not `watch` and `patch`).
 const TRIVY_VERBS: [&str; 8] = [
@@ -86,16 +72,12 @@ pub(crate) static RULE: Rule = Rule {
 
 fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
     // Trivy splits this check by kind: KSV-0046 for ClusterRoles, KSV-0112 for Roles.
-    let trivy = if ctx.object.kind == "ClusterRole" {
-        "KSV-0046"
-    } else {
-        "KSV-0112"
-    };
+    let trivy = by_role_kind(ctx, "KSV-0046", "KSV-0112");
     for rule in policy_rules(ctx) {
         let Some(resource) = rule.first_of("resources", &["*"]) else {
             continue;
         };
-        let verbs = rule.matching("verbs", &VERBS);
+        let verbs = rule.matching("verbs", &ACCESS_VERBS);
         if verbs.is_empty() {
             continue;
         }

@@ -1,6 +1,6 @@
 use bulwark_core::Finding;
 
-use super::{WRITE_VERBS, code_list, grants};
+use super::{WRITE_VERBS, grant_finding, grants};
 use crate::context::ObjectCtx;
 use crate::registry::{Check, Rule};
 
@@ -58,17 +58,10 @@ pub(crate) static RULE: Rule = Rule {
 
 fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
     for g in grants(ctx, &["configmaps"], &WRITE_VERBS) {
-        out.push(
-            ctx.finding(
-                g.resource.span,
-                format!(
-                    "{} grants {} on `configmaps` in `{}`",
-                    ctx.object_label(),
-                    code_list(&g.verbs),
-                    g.rule.path()
-                ),
-            )
-            .with_label("changes the configuration workloads trust"),
-        );
+        out.push(grant_finding(
+            ctx,
+            &g,
+            "changes the configuration workloads trust",
+        ));
     }
 }

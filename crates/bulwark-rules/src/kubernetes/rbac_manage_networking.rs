@@ -1,6 +1,6 @@
 use bulwark_core::Finding;
 
-use super::{WRITE_VERBS, code_list, grants};
+use super::{WRITE_VERBS, grant_finding, grants};
 use crate::context::ObjectCtx;
 use crate::registry::{Check, Rule};
 
@@ -63,18 +63,6 @@ pub(crate) static RULE: Rule = Rule {
 
 fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
     for g in grants(ctx, &NETWORKING, &WRITE_VERBS) {
-        out.push(
-            ctx.finding(
-                g.resource.span,
-                format!(
-                    "{} grants {} on {} in `{}`",
-                    ctx.object_label(),
-                    code_list(&g.verbs),
-                    code_list(&g.resources),
-                    g.rule.path()
-                ),
-            )
-            .with_label("decides where cluster traffic goes"),
-        );
+        out.push(grant_finding(ctx, &g, "decides where cluster traffic goes"));
     }
 }

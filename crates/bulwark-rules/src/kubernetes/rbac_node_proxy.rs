@@ -1,6 +1,6 @@
 use bulwark_core::Finding;
 
-use super::{code_list, grants, with_peer_checks};
+use super::{grant_finding, grants, with_peer_checks};
 use crate::context::ObjectCtx;
 use crate::registry::{Check, Rule};
 
@@ -62,17 +62,11 @@ pub(crate) static RULE: Rule = Rule {
 
 fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
     for g in grants(ctx, &["nodes/proxy"], &VERBS) {
-        let finding = ctx
-            .finding(
-                g.resource.span,
-                format!(
-                    "{} grants {} on `nodes/proxy` in `{}`",
-                    ctx.object_label(),
-                    code_list(&g.verbs),
-                    g.rule.path()
-                ),
-            )
-            .with_label("reaches the kubelet API, which runs commands in containers");
+        let finding = grant_finding(
+            ctx,
+            &g,
+            "reaches the kubelet API, which runs commands in containers",
+        );
         let peers: &[&str] = if g.rule.has_any("verbs", &["get", "create"]) {
             &["KSV-0047"]
         } else {

@@ -1,6 +1,6 @@
 use bulwark_core::Finding;
 
-use super::{PolicyRule, code_list, policy_rules, with_peer_checks};
+use super::{PolicyRule, WRITE_VERBS, code_list, policy_rules, with_peer_checks};
 use crate::context::ObjectCtx;
 use crate::registry::{Check, Rule};
 
@@ -9,17 +9,7 @@ const SUBRESOURCES: [&str; 2] = ["pods/exec", "pods/attach"];
 /// Verbs that reach them: `create` (POST, and WebSocket connections since Kubernetes 1.31),
 /// `get` (WebSocket connections before), and the verbs Trivy also counts.
 const VERBS: [&str; 8] = [
-    "create",
     "get",
-    "update",
-    "patch",
-    "delete",
-    "deletecollection",
-    "impersonate",
-    "*",
-];
-/// The verbs of Trivy's KSV-0053.
-const TRIVY_EXEC_VERBS: [&str; 7] = [
     "create",
     "update",
     "patch",
@@ -97,7 +87,7 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
             continue;
         };
         let mut peers = Vec::new();
-        if rule.has("resources", "pods/exec") && rule.has_any("verbs", &TRIVY_EXEC_VERBS) {
+        if rule.has("resources", "pods/exec") && rule.has_any("verbs", &WRITE_VERBS) {
             peers.push("KSV-0053");
         }
         if attach_with_later_pod_get(rule, &rules[i + 1..]) {

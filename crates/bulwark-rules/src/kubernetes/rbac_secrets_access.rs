@@ -1,22 +1,8 @@
 use bulwark_core::Finding;
 
-use super::{code_list, policy_rules, with_peer_checks};
+use super::{ACCESS_VERBS, by_role_kind, code_list, policy_rules, with_peer_checks};
 use crate::context::ObjectCtx;
 use crate::registry::{Check, Rule};
-
-/// Verbs that read, create or change secrets.
-const VERBS: [&str; 10] = [
-    "get",
-    "list",
-    "watch",
-    "create",
-    "update",
-    "patch",
-    "delete",
-    "deletecollection",
-    "impersonate",
-    "*",
-];
 
 declare_rule! {
     /// ## What it does
@@ -83,16 +69,12 @@ pub(crate) static RULE: Rule = Rule {
 
 fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
     // Trivy splits this check by kind: KSV-0041 for ClusterRoles, KSV-0113 for Roles.
-    let trivy = if ctx.object.kind == "ClusterRole" {
-        "KSV-0041"
-    } else {
-        "KSV-0113"
-    };
+    let trivy = by_role_kind(ctx, "KSV-0041", "KSV-0113");
     for rule in policy_rules(ctx) {
         let Some(resource) = rule.first_of("resources", &["secrets"]) else {
             continue;
         };
-        let verbs = rule.matching("verbs", &VERBS);
+        let verbs = rule.matching("verbs", &ACCESS_VERBS);
         if verbs.is_empty() {
             continue;
         }

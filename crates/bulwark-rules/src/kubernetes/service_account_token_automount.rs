@@ -1,5 +1,6 @@
 use bulwark_core::Finding;
 
+use super::token_automount_disabled;
 use crate::context::{ObjectCtx, field_span, missing_span};
 use crate::registry::{Check, Rule};
 
@@ -67,10 +68,10 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
     let Some(spec) = ctx.pod_spec() else {
         return;
     };
-    let automount = spec.get("automountServiceAccountToken");
-    if automount.and_then(|n| n.as_bool()) == Some(false) {
+    if token_automount_disabled(spec) {
         return;
     }
+    let automount = spec.get("automountServiceAccountToken");
     let (span, label) = match automount {
         Some(_) => (
             field_span(spec.node, "automountServiceAccountToken").unwrap_or(spec.node.span),

@@ -1,7 +1,7 @@
 use bulwark_core::Finding;
 use bulwark_yaml::Node;
 
-use super::{role_ref_label, with_peer_checks};
+use super::{binding_subjects, role_ref_label, with_peer_checks};
 use crate::context::{ObjectCtx, field_span};
 use crate::registry::{Check, Rule};
 
@@ -95,15 +95,9 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
-    if !matches!(ctx.object.kind, "RoleBinding" | "ClusterRoleBinding") {
+    let Some(subjects) = binding_subjects(ctx) else {
         return;
-    }
-    let subjects = ctx
-        .object
-        .node
-        .get("subjects")
-        .map(Node::items)
-        .unwrap_or(&[]);
+    };
     // One finding per meaning (anonymous, authenticated, masters), at its first subject.
     let mut reported: Vec<&str> = Vec::new();
     for subject in subjects {
