@@ -6,8 +6,8 @@ use crate::registry::{Check, Rule};
 
 /// Subresources that open a shell or a stream into a running container.
 const SUBRESOURCES: [&str; 2] = ["pods/exec", "pods/attach"];
-/// Verbs that reach them: `create` (POST, and WebSocket connections since Kubernetes 1.31),
-/// `get` (WebSocket connections before), and the verbs Trivy also counts.
+/// Verbs that reach them: `create` (POST requests), `get` (WebSocket upgrades, which are GET
+/// requests, on clusters that authorize them as such), and the verbs Trivy also counts.
 const VERBS: [&str; 8] = [
     "get",
     "create",
@@ -35,7 +35,7 @@ declare_rule! {
     /// its console: whoever holds them reads the containers' secrets and tokens and acts
     /// with their service accounts. It is the usual way from a foothold in the cluster to
     /// the credentials of its most privileged workloads. (`get` reaches them through
-    /// WebSocket connections on Kubernetes versions before 1.31.)
+    /// WebSocket upgrades on clusters that authorize those as `get`, as Kubernetes long did.)
     ///
     /// ## Example
     /// ```yaml
