@@ -376,18 +376,24 @@ pub(crate) fn resource_list(items: &[&str]) -> String {
 /// The findings of rule `code` on a YAML text, for unit tests.
 #[cfg(test)]
 pub(crate) fn findings_of(code: &str, yaml: &str) -> Vec<bulwark_core::Finding> {
+    findings_with_config(code, yaml, &crate::Config::default())
+}
+
+/// The findings of rule `code` on a YAML text with a configuration, for unit tests.
+#[cfg(test)]
+pub(crate) fn findings_with_config(
+    code: &str,
+    yaml: &str,
+    config: &crate::Config,
+) -> Vec<bulwark_core::Finding> {
     let file = bulwark_core::SourceFile::new("test.yaml", yaml);
     let Ok(parsed) = crate::KubernetesFile::parse(file) else {
         return Vec::new();
     };
-    let config = crate::Config::default();
     let Ok(today) = "2026-01-01".parse() else {
         return Vec::new();
     };
-    let opts = crate::ScanOptions {
-        config: &config,
-        today,
-    };
+    let opts = crate::ScanOptions { config, today };
     crate::scan_kubernetes_files(&[parsed], &opts)
         .into_iter()
         .flat_map(|r| r.findings)

@@ -258,7 +258,7 @@ pub(crate) fn names_credential(name: &str, extra_words: &[String]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::names_credential;
-    use crate::kubernetes::findings_of;
+    use crate::kubernetes::{findings_of, findings_with_config};
 
     #[test]
     fn credential_names_and_names_about_credentials() {
@@ -308,22 +308,6 @@ mod tests {
         let Ok(config) = config else {
             panic!("config: {config:?}");
         };
-        let file = bulwark_core::SourceFile::new("p.yaml", yaml);
-        let Ok(parsed) = crate::KubernetesFile::parse(file) else {
-            panic!("yaml");
-        };
-        let Ok(today) = "2026-01-01".parse() else {
-            panic!("date");
-        };
-        let opts = crate::ScanOptions {
-            config: &config,
-            today,
-        };
-        let found = crate::scan_kubernetes_files(&[parsed], &opts)
-            .into_iter()
-            .flat_map(|r| r.findings)
-            .filter(|f| f.rule == "SEC002")
-            .count();
-        assert_eq!(found, 0);
+        assert!(findings_with_config("SEC002", yaml, &config).is_empty());
     }
 }
