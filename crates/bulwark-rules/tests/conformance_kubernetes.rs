@@ -61,11 +61,11 @@ fn object_at_line(objects: &[ObjectRange], line: u32) -> Option<usize> {
         .or_else(|| objects.iter().position(|o| o.start_line >= line))
 }
 
-/// For Trivy findings without a line (KSV-0117's messages start with `<kind> <name> in …`):
-/// the object the message names.
+/// For Trivy findings without a line (KSV-0117's messages start with `<kind> <name> in …`,
+/// KSV-0109's with `<Kind> '<name>' in …`): the object the message names.
 fn object_named_in(objects: &[ObjectRange], message: &str) -> Option<usize> {
     let mut words = message.split_whitespace();
-    let (kind, name) = (words.next()?, words.next()?);
+    let (kind, name) = (words.next()?, words.next()?.trim_matches('\''));
     objects
         .iter()
         .position(|o| o.kind.eq_ignore_ascii_case(kind) && o.name == name)
