@@ -8,38 +8,40 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use bulwark_core::{Finding, SourceFile};
+use bulwark_core::{Finding, Report, SourceFile, TargetKind, TargetReport};
+use bulwark_report::{TableOptions, render_table};
 use bulwark_rules::{Check, Config, KubernetesFile, ScanOptions, all_rules, scan_kubernetes_files};
 
-fn render(f: &Finding, file: &SourceFile) -> String {
-    let l = &f.location;
-    let mut s = format!(
-        "{}[{}] {}:{}:{}-{}:{} {}",
-        f.severity,
-        f.rule,
-        l.path,
-        l.start_line,
-        l.start_column,
-        l.end_line,
-        l.end_column,
-        f.message
+/// The findings as a person sees them (the table reporter, no colour, suppressed findings
+/// shown), then each finding's peer aliases (they may be narrowed per finding).
+fn render(findings: Vec<Finding>, file: &SourceFile) -> String {
+    let aliases: Vec<String> = findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}:{}: {}",
+                f.rule,
+                f.location.start_line,
+                f.location.start_column,
+                f.aliases.join(", ")
+            )
+        })
+        .collect();
+    let report = Report::new(vec![TargetReport {
+        path: file.path().to_owned(),
+        kind: TargetKind::Kubernetes,
+        findings,
+        errors: Vec::new(),
+    }]);
+    let table = render_table(
+        &report,
+        std::slice::from_ref(file),
+        &TableOptions {
+            color: false,
+            show_suppressed: true,
+        },
     );
-    if let Some(r) = &f.resource {
-        s.push_str(&format!("\n  resource: {}", r.display()));
-        if let Some(c) = &r.container {
-            s.push_str(&format!(" container={c}"));
-        }
-    }
-    if let Some(line) = file.line(l.start_line) {
-        s.push_str(&format!("\n  | {line}"));
-    }
-    if let Some(label) = &f.label {
-        s.push_str(&format!("\n  label: {label}"));
-    }
-    if let Some(sup) = &f.suppressed {
-        s.push_str(&format!("\n  suppressed ({:?}): {}", sup.kind, sup.reason));
-    }
-    s
+    format!("{table}\naliases:\n{}", aliases.join("\n"))
 }
 
 fn scan_fixture(path: &Path, rel: &str) -> (SourceFile, Vec<Finding>) {
@@ -87,11 +89,7 @@ fn fixtures_match_snapshots_and_cover_every_rule() {
                 path.file_name().unwrap().to_string_lossy()
             );
             let (file, findings) = scan_fixture(&path, &rel);
-            let mine: Vec<String> = findings
-                .iter()
-                .filter(|f| f.rule == code)
-                .map(|f| render(f, &file))
-                .collect();
+            let mine: Vec<Finding> = findings.into_iter().filter(|f| f.rule == code).collect();
             let e = coverage.entry(code.clone()).or_default();
             if mine.is_empty() {
                 e.1 += 1;
@@ -101,7 +99,7 @@ fn fixtures_match_snapshots_and_cover_every_rule() {
             let body = if mine.is_empty() {
                 "(no findings)".to_owned()
             } else {
-                mine.join("\n\n")
+                render(mine, &file)
             };
             insta::assert_snapshot!(stem.clone(), body);
         }
