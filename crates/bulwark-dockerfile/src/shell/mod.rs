@@ -1,0 +1,1 @@
+//! POSIX shell analysis (placeholder)
