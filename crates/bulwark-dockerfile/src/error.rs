@@ -45,7 +45,9 @@ pub enum ParseErrorKind {
     AtLeastOneArgument(&'static str),
     #[error("{0} requires exactly one argument")]
     ExactlyOneArgument(&'static str),
-    #[error("{0} requires at least two arguments, but only one was provided: a destination could not be found")]
+    #[error(
+        "{0} requires at least two arguments, but only one was provided: a destination could not be found"
+    )]
     NoDestination(&'static str),
     #[error("{0} names can not be blank")]
     BlankName(&'static str),
@@ -53,7 +55,9 @@ pub enum ParseErrorKind {
     FromRequiresImage,
     #[error("FROM requires either one or three arguments (`FROM image [AS name]`)")]
     FromArguments,
-    #[error("invalid name for build stage `{0}`: name can't start with a number or contain symbols")]
+    #[error(
+        "invalid name for build stage `{0}`: name can't start with a number or contain symbols"
+    )]
     InvalidStageName(String),
     #[error("unknown flag `--{flag}` for {instruction}")]
     UnknownFlag {

@@ -110,19 +110,17 @@ impl Lexer<'_> {
             }
             self.pos += 1;
             match c {
-                '\'' if quotes => {
-                    loop {
-                        match self.next() {
-                            Some('\'') => break,
-                            Some(d) => out.push(d),
-                            None => {
-                                return Err(ExpandError(
+                '\'' if quotes => loop {
+                    match self.next() {
+                        Some('\'') => break,
+                        Some(d) => out.push(d),
+                        None => {
+                            return Err(ExpandError(
                                     "unexpected end of statement while looking for matching single-quote".into(),
                                 ));
-                            }
                         }
                     }
-                }
+                },
                 '"' if quotes => loop {
                     match self.next() {
                         Some('"') => break,
@@ -192,7 +190,9 @@ impl Lexer<'_> {
                 self.pos += 1;
                 let name = self.name();
                 if name.is_empty() {
-                    return Err(ExpandError("bad substitution: missing variable name".into()));
+                    return Err(ExpandError(
+                        "bad substitution: missing variable name".into(),
+                    ));
                 }
                 let value = self.lookup(&name);
                 let Some(op) = self.next() else {
@@ -205,7 +205,11 @@ impl Lexer<'_> {
                         let word = self.process(Some('}'), true)?;
                         let set_nonempty = value.as_deref().is_some_and(|v| !v.is_empty());
                         match m {
-                            '-' => Ok(if set_nonempty { value.unwrap_or_default() } else { word }),
+                            '-' => Ok(if set_nonempty {
+                                value.unwrap_or_default()
+                            } else {
+                                word
+                            }),
                             '+' => Ok(if set_nonempty { word } else { String::new() }),
                             '?' => {
                                 if set_nonempty {
@@ -214,7 +218,9 @@ impl Lexer<'_> {
                                     Err(ExpandError(format!("{name}: {word}")))
                                 }
                             }
-                            _ => Err(ExpandError(format!("unsupported modifier `:{m}` in substitution"))),
+                            _ => Err(ExpandError(format!(
+                                "unsupported modifier `:{m}` in substitution"
+                            ))),
                         }
                     }
                     '-' | '+' | '?' => {

@@ -66,6 +66,7 @@ pub fn parse_recovering(text: &str) -> Result<Dockerfile, ParseError> {
         global_args: Vec::new(),
         errors,
         warnings: lp.warnings,
+        source: file.clone(),
     };
     assign_stages(&mut df);
     df.errors.sort_by_key(|e| e.span.start);
@@ -123,8 +124,10 @@ fn assign_stages(df: &mut Dockerfile) {
             None if kind == InstructionKind::Arg => df.global_args.push(i),
             None => {
                 let span = df.instructions[i].keyword_span;
-                df.errors
-                    .push(ParseError::new(span, ParseErrorKind::NoStage(kind.as_str())));
+                df.errors.push(ParseError::new(
+                    span,
+                    ParseErrorKind::NoStage(kind.as_str()),
+                ));
             }
         }
     }

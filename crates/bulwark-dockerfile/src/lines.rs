@@ -40,7 +40,7 @@ fn memchr_newline(b: &[u8]) -> Option<usize> {
 }
 
 /// A logical line: pieces of physical lines joined, with where each piece came from.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Logical {
     pub text: String,
     /// (logical start, file start) of each piece, in order.

@@ -23,6 +23,8 @@ pub struct Dockerfile {
     pub errors: Vec<ParseError>,
     /// Warnings that do not stop a build (empty continuation lines).
     pub warnings: Vec<Warning>,
+    /// The text parsed, for positions and snippets.
+    pub source: bulwark_core::SourceFile,
 }
 
 /// A parser directive such as `# syntax=docker/dockerfile:1`.
@@ -334,11 +336,16 @@ pub struct Instruction {
     pub stage: Option<usize>,
     /// Index in [`Dockerfile::instructions`] (for an ONBUILD trigger, its ONBUILD's).
     pub index: usize,
+    /// The joined logical line and where `rest` starts in it (maps text back to the file).
+    pub(crate) logical: std::sync::Arc<crate::lines::Logical>,
+    pub(crate) rest_offset: usize,
 }
 
 impl Instruction {
     pub fn flag(&self, name: &str) -> Option<&Flag> {
-        self.flags.iter().find(|f| f.name.eq_ignore_ascii_case(name))
+        self.flags
+            .iter()
+            .find(|f| f.name.eq_ignore_ascii_case(name))
     }
 
     /// The command of RUN/CMD/ENTRYPOINT/SHELL/HEALTHCHECK CMD.
@@ -400,7 +407,10 @@ impl Dockerfile {
 
     /// What a `COPY --from` of an instruction refers to (a stage or an image).
     pub fn copy_from(&self, instruction: &Instruction) -> Option<StageRef> {
-        let Detail::Copy { from: Some(from), .. } = &instruction.detail else {
+        let Detail::Copy {
+            from: Some(from), ..
+        } = &instruction.detail
+        else {
             return None;
         };
         let scope = self.scope_at(instruction.index);

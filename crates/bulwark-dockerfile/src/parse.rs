@@ -55,7 +55,11 @@ fn directive_match(line: &str) -> Option<(String, usize, usize)> {
         return None;
     }
     let vstart = line.len() - value.len();
-    Some((name.to_ascii_lowercase(), vstart, vstart + value_trimmed.len()))
+    Some((
+        name.to_ascii_lowercase(),
+        vstart,
+        vstart + value_trimmed.len(),
+    ))
 }
 
 fn is_comment(line: &str) -> bool {
@@ -99,7 +103,11 @@ pub(crate) fn parse_lines(text: &str, file: &SourceFile) -> Result<LineParse, Pa
         let trimmed = raw.trim_start_matches(is_space);
         let tstart = start + (raw.len() - trimmed.len());
         check_directive(&mut d, trimmed, tstart, file, &mut out.directives)?;
-        let processed = if trimmed.starts_with('#') { "" } else { trimmed };
+        let processed = if trimmed.starts_with('#') {
+            ""
+        } else {
+            trimmed
+        };
         i += 1;
         let start_line = i as u32;
         let (kept, mut end_of_line) = trim_continuation(processed, d.escape);
@@ -243,10 +251,7 @@ fn check_directive(
             "\\" => d.escape = '\\',
             "`" => d.escape = '`',
             _ => {
-                return Err(ParseError::new(
-                    span,
-                    ParseErrorKind::InvalidEscape(value),
-                ));
+                return Err(ParseError::new(span, ParseErrorKind::InvalidEscape(value)));
             }
         }
     }
@@ -318,7 +323,10 @@ impl Builder<'_> {
             value: logical.text[node.rest.0..node.rest.1].to_string(),
             span: self.sp(logical, node.rest),
         };
-        let full = self.sp(logical, (node.cmd_range.0, node.rest.1.max(node.cmd_range.1)));
+        let full = self.sp(
+            logical,
+            (node.cmd_range.0, node.rest.1.max(node.cmd_range.1)),
+        );
         let flags = self.flags(node, logical, kind, &args);
         let mut ins = Instruction {
             kind,
@@ -335,6 +343,8 @@ impl Builder<'_> {
             end_line: full.end_line,
             stage: None,
             index,
+            logical: std::sync::Arc::new(logical.clone()),
+            rest_offset: node.rest.0,
         };
         ins.detail = self.detail(&ins, node, logical, heredocs, index);
         ins
@@ -425,8 +435,11 @@ impl Builder<'_> {
         let args = &ins.args;
         let flag_val = |n: &str| ins.flag(n).and_then(|f| f.value.clone());
         let flag_bool = |n: &str| {
-            ins.flag(n)
-                .is_some_and(|f| f.value.as_deref().is_none_or(|v| v.eq_ignore_ascii_case("true")))
+            ins.flag(n).is_some_and(|f| {
+                f.value
+                    .as_deref()
+                    .is_none_or(|v| v.eq_ignore_ascii_case("true"))
+            })
         };
         let one = |b: &mut Self| -> Option<Spanned> {
             if args.len() != 1 {

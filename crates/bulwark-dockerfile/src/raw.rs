@@ -67,9 +67,7 @@ pub(crate) fn node_from_line(
             parse_maybe_json(line, rest, &mut node).map_err(|k| (k, rest))?
         }
         "env" => parse_name_val(line, rest, "ENV", escape, &mut node).map_err(|k| (k, rest))?,
-        "label" => {
-            parse_name_val(line, rest, "LABEL", escape, &mut node).map_err(|k| (k, rest))?
-        }
+        "label" => parse_name_val(line, rest, "LABEL", escape, &mut node).map_err(|k| (k, rest))?,
         "expose" | "from" => node.args = whitespace_delimited(line, rest),
         "healthcheck" => parse_health(line, rest, &mut node).map_err(|k| (k, rest))?,
         "maintainer" | "stopsignal" | "user" | "workdir" => {
@@ -318,7 +316,8 @@ fn parse_name_val(
         let val_start = s[sep..]
             .find(|c: char| !is_split_space(c))
             .map_or(s.len(), |i| sep + i);
-        node.args.push((s[..sep].to_string(), (rest.0, rest.0 + sep)));
+        node.args
+            .push((s[..sep].to_string(), (rest.0, rest.0 + sep)));
         node.args
             .push((s[val_start..].to_string(), (rest.0 + val_start, rest.1)));
         node.args.push((String::new(), (rest.1, rest.1)));

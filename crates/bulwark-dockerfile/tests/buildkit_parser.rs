@@ -14,7 +14,11 @@ fn buildkit_parser_testfiles() {
     let mut failures = Vec::new();
     for path in common::dockerfiles(&dir) {
         let folder = path.parent().expect("folder");
-        let name = folder.file_name().expect("name").to_string_lossy().into_owned();
+        let name = folder
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
         let text = String::from_utf8_lossy(&std::fs::read(&path).expect("read")).into_owned();
         let expected = folder.join("buildkit-parse-result");
         if name.contains("testfiles-negative") {
@@ -30,7 +34,11 @@ fn buildkit_parser_testfiles() {
             let want = std::fs::read_to_string(&expected).expect("result");
             match bulwark_dockerfile::buildkit_ast_dump(&text) {
                 Ok(got) => {
-                    let want: Vec<&str> = want.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+                    let want: Vec<&str> = want
+                        .lines()
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty())
+                        .collect();
                     let got: Vec<&str> = got.lines().collect();
                     if want != got {
                         failures.push(format!("{name}:\n want {want:#?}\n  got {got:#?}"));
@@ -41,5 +49,10 @@ fn buildkit_parser_testfiles() {
         }
     }
     assert_eq!((positive, negative), (33, 4), "BuildKit test files found");
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -9,13 +9,31 @@ use std::collections::BTreeMap;
 use bulwark_dockerfile::{CommandForm, Instruction};
 
 fn check_spans(text: &str, ins: &Instruction, where_: &str) {
-    let at = |s: bulwark_dockerfile::Span| text.get(s.start..s.end).unwrap_or_else(|| panic!("{where_}: span {s:?} not on char boundaries"));
+    let at = |s: bulwark_dockerfile::Span| {
+        text.get(s.start..s.end)
+            .unwrap_or_else(|| panic!("{where_}: span {s:?} not on char boundaries"))
+    };
     let kw = at(ins.keyword_span);
-    assert!(kw.eq_ignore_ascii_case(&ins.keyword), "{where_}: keyword span gives {kw:?}");
-    assert!(at(ins.span).starts_with(kw), "{where_}: instruction span starts {:?}", &at(ins.span)[..kw.len().min(at(ins.span).len())]);
+    assert!(
+        kw.eq_ignore_ascii_case(&ins.keyword),
+        "{where_}: keyword span gives {kw:?}"
+    );
+    assert!(
+        at(ins.span).starts_with(kw),
+        "{where_}: instruction span starts {:?}",
+        &at(ins.span)[..kw.len().min(at(ins.span).len())]
+    );
     let line_start = text[..ins.span.start].rfind('\n').map_or(0, |i| i + 1);
-    assert_eq!(ins.span.start_line as usize, text[..line_start].matches('\n').count() + 1, "{where_}: start line");
-    assert_eq!(ins.span.start_column as usize, text[line_start..ins.span.start].chars().count() + 1, "{where_}: start column");
+    assert_eq!(
+        ins.span.start_line as usize,
+        text[..line_start].matches('\n').count() + 1,
+        "{where_}: start line"
+    );
+    assert_eq!(
+        ins.span.start_column as usize,
+        text[line_start..ins.span.start].chars().count() + 1,
+        "{where_}: start column"
+    );
     for f in &ins.flags {
         let t = at(f.span);
         assert!(t.starts_with("--"), "{where_}: flag span gives {t:?}");
@@ -23,7 +41,10 @@ fn check_spans(text: &str, ins: &Instruction, where_: &str) {
     if let Some(CommandForm::Exec(words)) = ins.command() {
         for w in words {
             let t = at(w.span);
-            assert!(t.starts_with('"') && t.ends_with('"'), "{where_}: exec word span gives {t:?}");
+            assert!(
+                t.starts_with('"') && t.ends_with('"'),
+                "{where_}: exec word span gives {t:?}"
+            );
         }
     }
     if let Some(t) = ins.trigger() {
@@ -50,7 +71,11 @@ fn corpus_parses_with_correct_spans() {
     let mut problems = Vec::new();
     let mut parsed = 0;
     for path in &files {
-        let rel = path.strip_prefix(&root).expect("under root").to_string_lossy().replace('\\', "/");
+        let rel = path
+            .strip_prefix(&root)
+            .expect("under root")
+            .to_string_lossy()
+            .replace('\\', "/");
         let text = String::from_utf8_lossy(&std::fs::read(path).expect("read")).into_owned();
         let result = bulwark_dockerfile::parse(&text);
         match (&result, refused.get(&rel)) {
@@ -63,11 +88,18 @@ fn corpus_parses_with_correct_spans() {
                     let _ = bulwark_dockerfile::shell::analyze_run(df, ins);
                 }
             }
-            (Ok(_), Some(why)) => problems.push(format!("{rel}: listed as refused ({why}) but parses")),
+            (Ok(_), Some(why)) => {
+                problems.push(format!("{rel}: listed as refused ({why}) but parses"))
+            }
             (Err(e), None) => problems.push(format!("{rel}: {e}")),
             (Err(_), Some(_)) => {}
         }
     }
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
     assert_eq!(parsed + refused.len(), files.len());
 }
