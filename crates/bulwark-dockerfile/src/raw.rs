@@ -199,8 +199,7 @@ pub(crate) fn parse_words(line: &str, (a, b): Range, escape: char) -> Vec<Range>
     let s = &line[a..b];
     let mut iter = s.char_indices().peekable();
     let mut end_override: Option<usize> = None;
-    loop {
-        let Some((i, ch)) = iter.next() else { break };
+    while let Some((i, ch)) = iter.next() {
         let pos = a + i;
         if phase == Phase::Spaces {
             if is_space(ch) {

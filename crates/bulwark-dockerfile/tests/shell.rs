@@ -127,3 +127,29 @@ fn unbalanced_input_reports_errors_without_panicking() {
         let _ = analyze_run(&df, &df.instructions[1]);
     }
 }
+
+/// Fuzz crash: a backtick substitution ending in an escape at the end of the script put
+/// the word end past the text.
+#[test]
+fn backtick_ending_in_escape_stays_inside_the_text() {
+    for text in [
+        "FROM a\nRUN echo `ls \\",
+        "FROM a\nRUN x | `h \\\r\n",
+        "FROM a\nRUN echo `\\é`\n",
+    ] {
+        let df = bulwark_dockerfile::parse_recovering(text).expect("parses");
+        for ins in &df.instructions {
+            if let Some(s) = analyze_run(&df, ins) {
+                for c in s.commands() {
+                    for w in &c.words {
+                        assert!(
+                            text.get(w.span.start..w.span.end).is_some(),
+                            "{text:?}: {:?}",
+                            w.span
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

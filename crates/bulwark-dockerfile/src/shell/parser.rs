@@ -83,7 +83,10 @@ impl<'a> Lexer<'a> {
                         self.pos += digits;
                         continue;
                     }
-                    if let Some(op) = OPS.iter().find(|op| self.s[self.pos..].starts_with(**op)) {
+                    if let Some(op) = matches!(c, b'&' | b'|' | b';' | b'(' | b')' | b'<' | b'>')
+                        .then(|| OPS.iter().find(|op| self.s[self.pos..].starts_with(**op)))
+                        .flatten()
+                    {
                         let start = self.pos;
                         self.pos += op.len();
                         last_was_heredoc_op = match *op {
@@ -255,7 +258,9 @@ impl<'a> Lexer<'a> {
                 }
                 self.pos += 1;
             }
-            let end = self.pos.min(self.b.len());
+            // An escape at the very end steps past it.
+            self.pos = self.pos.min(self.b.len());
+            let end = self.pos;
             w.subs.push((body, end));
             if self.pos < self.b.len() {
                 self.pos += 1;
