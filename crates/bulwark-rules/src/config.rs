@@ -308,6 +308,151 @@ impl Config {
         Ok(config)
     }
 
+    /// Applies a hadolint configuration (`.hadolint.yaml`) to the Dockerfile rules that carry
+    /// hadolint codes as aliases, as hadolint itself would read it:
+    /// - hadolint's defaults first: `DL1001` and `DL3057` are off unless overridden;
+    /// - `ignored: [DL3008]` disables the rules aliased to those codes;
+    /// - `override: {error|warning|info|style: [codes]}` sets their severity (error → high,
+    ///   warning → medium, info → low, style → info) and turns them on;
+    /// - `trustedRegistries` becomes the `trusted_registries` option of the `DL3026` rule;
+    /// - `label-schema` and `strict-labels` become the `label_schema` and `strict_labels`
+    ///   options of the label rules (`DL3048`–`DL3058`);
+    /// - `failure-threshold` sets `fail-on` (`none` and `ignore` leave only critical findings
+    ///   failing).
+    pub fn apply_hadolint(&mut self, path: &str, text: &str) -> Result<(), ConfigError> {
+        let err = |node: &Node, message: String| ConfigError {
+            path: path.to_owned(),
+            line: node.span.start_line,
+            column: node.span.start_column,
+            message,
+        };
+        let docs = bulwark_yaml::load_str(text).map_err(|e| ConfigError {
+            path: path.to_owned(),
+            line: e.line,
+            column: e.column,
+            message: e.message,
+        })?;
+        let root = docs.first().map(|d| d.root.clone());
+        let by_alias = |code: &str| -> Vec<&'static Rule> {
+            all_rules()
+                .into_iter()
+                .filter(|r| r.meta.aliases.iter().any(|a| a.eq_ignore_ascii_case(code)))
+                .collect()
+        };
+        for code in ["DL1001", "DL3057"] {
+            for r in by_alias(code) {
+                self.disabled.push(r.meta.code);
+            }
+        }
+        let Some(root) = root.filter(|r| r.is_mapping()) else {
+            return Ok(());
+        };
+        let strings = |n: &Node| -> Vec<String> {
+            match n.as_sequence() {
+                Some(items) => items
+                    .iter()
+                    .filter_map(|i| i.scalar_text().map(str::to_owned))
+                    .collect(),
+                None => n
+                    .scalar_text()
+                    .map(|s| vec![s.to_owned()])
+                    .unwrap_or_default(),
+            }
+        };
+        for e in root.entries() {
+            match e.key.key_string().as_str() {
+                "ignored" => {
+                    for code in strings(&e.value) {
+                        for r in by_alias(&code) {
+                            self.disabled.push(r.meta.code);
+                        }
+                    }
+                }
+                "override" => {
+                    for oe in e.value.entries() {
+                        let level = oe.key.key_string();
+                        let severity = match level.as_str() {
+                            "error" => Some(Severity::High),
+                            "warning" => Some(Severity::Medium),
+                            "info" => Some(Severity::Low),
+                            "style" => Some(Severity::Info),
+                            "ignore" => None,
+                            other => {
+                                return Err(err(
+                                    &oe.key,
+                                    format!(
+                                        "unknown hadolint severity `{other}`: expected error, warning, info, style or ignore"
+                                    ),
+                                ));
+                            }
+                        };
+                        for code in strings(&oe.value) {
+                            for r in by_alias(&code) {
+                                match severity {
+                                    Some(sev) => {
+                                        self.disabled.retain(|c| *c != r.meta.code);
+                                        self.enabled.push(r.meta.code);
+                                        self.severity.insert(r.meta.code, sev);
+                                    }
+                                    None => self.disabled.push(r.meta.code),
+                                }
+                            }
+                        }
+                    }
+                }
+                "trustedRegistries" => {
+                    let regs: Vec<serde_json::Value> = strings(&e.value)
+                        .into_iter()
+                        .map(serde_json::Value::String)
+                        .collect();
+                    for r in by_alias("DL3026") {
+                        self.options.entry(r.meta.code).or_default().0.insert(
+                            "trusted_registries".into(),
+                            serde_json::Value::Array(regs.clone()),
+                        );
+                    }
+                }
+                key @ ("label-schema" | "strict-labels") => {
+                    let (name, value) = if key == "label-schema" {
+                        ("label_schema", e.value.to_json())
+                    } else {
+                        (
+                            "strict_labels",
+                            serde_json::Value::Bool(e.value.as_bool().unwrap_or(false)),
+                        )
+                    };
+                    for n in 3048..=3058 {
+                        for r in by_alias(&format!("DL{n}")) {
+                            self.options
+                                .entry(r.meta.code)
+                                .or_default()
+                                .0
+                                .insert(name.into(), value.clone());
+                        }
+                    }
+                }
+                "failure-threshold" => {
+                    self.fail_on = match e.value.scalar_text().unwrap_or_default() {
+                        "error" => Some(Severity::High),
+                        "warning" => Some(Severity::Medium),
+                        "info" => Some(Severity::Low),
+                        "style" => Some(Severity::Info),
+                        "ignore" | "none" => Some(Severity::Critical),
+                        other => {
+                            return Err(err(
+                                &e.value,
+                                format!("unknown failure-threshold `{other}`"),
+                            ));
+                        }
+                    };
+                }
+                // Output and pragma settings do not change what is found.
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
     pub fn is_enabled(&self, rule: &Rule) -> bool {
         let code = rule.meta.code;
         !self.disabled.contains(&code) && (rule.default_enabled || self.enabled.contains(&code))

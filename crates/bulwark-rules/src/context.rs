@@ -133,3 +133,78 @@ pub fn missing_span(mapping: &Node) -> Span {
         None => mapping.span,
     }
 }
+
+/// The context of a Dockerfile rule: one parsed Dockerfile.
+pub struct DockerfileCtx<'a> {
+    pub meta: &'static RuleMeta,
+    pub file: &'a SourceFile,
+    pub dockerfile: &'a bulwark_dockerfile::Dockerfile,
+    pub options: &'a RuleOptions,
+    /// Shell analysis of each RUN (and ONBUILD RUN), by instruction index.
+    scripts: &'a [Option<bulwark_dockerfile::shell::ShellScript>],
+}
+
+impl<'a> DockerfileCtx<'a> {
+    pub fn new(
+        meta: &'static RuleMeta,
+        file: &'a SourceFile,
+        dockerfile: &'a bulwark_dockerfile::Dockerfile,
+        options: &'a RuleOptions,
+        scripts: &'a [Option<bulwark_dockerfile::shell::ShellScript>],
+    ) -> Self {
+        DockerfileCtx {
+            meta,
+            file,
+            dockerfile,
+            options,
+            scripts,
+        }
+    }
+
+    /// Every instruction in file order; an ONBUILD is followed by its trigger (the
+    /// instruction it runs in a child build), so rules about RUN, COPY… see triggers too.
+    pub fn instructions(&self) -> impl Iterator<Item = &'a bulwark_dockerfile::Instruction> {
+        self.dockerfile
+            .instructions
+            .iter()
+            .flat_map(|i| std::iter::once(i).chain(i.trigger()))
+    }
+
+    /// The shell analysis of a RUN instruction or ONBUILD RUN trigger.
+    pub fn script(
+        &self,
+        instruction: &bulwark_dockerfile::Instruction,
+    ) -> Option<&'a bulwark_dockerfile::shell::ShellScript> {
+        self.scripts.get(instruction.index)?.as_ref()
+    }
+
+    /// The stages, in order.
+    pub fn stages(&self) -> &'a [bulwark_dockerfile::Stage] {
+        &self.dockerfile.stages
+    }
+
+    /// A finding of this rule at `span`.
+    pub fn finding(&self, span: Span, message: impl Into<String>) -> Finding {
+        Finding::new(self.meta, message, Location::new(self.file.path(), span))
+    }
+
+    /// A finding about a whole instruction, pointing at its first line (keyword to the end
+    /// of that line), so snippets stay one line long.
+    pub fn instruction_finding(
+        &self,
+        instruction: &bulwark_dockerfile::Instruction,
+        message: impl Into<String>,
+    ) -> Finding {
+        self.finding(first_line_span(self.file, instruction), message)
+    }
+}
+
+/// The span of an instruction from its keyword to the end of its first line.
+pub fn first_line_span(file: &SourceFile, instruction: &bulwark_dockerfile::Instruction) -> Span {
+    let start = instruction.keyword_span.start;
+    let line_end = file.text()[start..]
+        .find(['\n', '\r'])
+        .map_or(file.text().len(), |i| start + i)
+        .min(instruction.span.end.max(start));
+    file.span(start, line_end)
+}

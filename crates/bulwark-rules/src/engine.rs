@@ -7,7 +7,7 @@ use bulwark_core::{Finding, InputError, SourceFile, TargetKind, TargetReport};
 use bulwark_k8s::{K8sObject, SchemaSet, Validation, objects_in};
 use bulwark_yaml::Document;
 
-use crate::context::{ObjectCtx, SetCtx, SetObject};
+use crate::context::{DockerfileCtx, ObjectCtx, SetCtx, SetObject};
 use crate::registry::{Check, Rule, all_rules};
 use crate::{Config, suppress};
 
@@ -192,6 +192,100 @@ impl KubernetesFile {
     }
 }
 
+/// A Dockerfile, parsed (instruction-level errors are kept in the model and reported as
+/// input errors; the rules still run on what was understood).
+pub struct DockerfileInput {
+    pub file: SourceFile,
+    pub dockerfile: bulwark_dockerfile::Dockerfile,
+}
+
+impl DockerfileInput {
+    /// Parses a Dockerfile; a file BuildKit cannot read at all is an input error.
+    pub fn parse(file: SourceFile) -> Result<DockerfileInput, InputError> {
+        match bulwark_dockerfile::parse_recovering(file.text()) {
+            Ok(dockerfile) => Ok(DockerfileInput { file, dockerfile }),
+            Err(e) => Err(InputError {
+                path: file.path().to_owned(),
+                line: Some(e.line),
+                column: Some(e.column),
+                message: e.kind.to_string(),
+            }),
+        }
+    }
+
+    /// The instruction-level parse errors, as input errors.
+    pub fn errors(&self) -> Vec<InputError> {
+        self.dockerfile
+            .errors
+            .iter()
+            .map(|e| InputError {
+                path: self.file.path().to_owned(),
+                line: Some(e.line),
+                column: Some(e.column),
+                message: e.kind.to_string(),
+            })
+            .collect()
+    }
+}
+
+/// Runs every enabled Dockerfile rule over each Dockerfile; one target report per file.
+pub fn scan_dockerfiles(files: &[DockerfileInput], opts: &ScanOptions<'_>) -> Vec<TargetReport> {
+    let rules: Vec<&Rule> = all_rules()
+        .into_iter()
+        .filter(|r| opts.config.is_enabled(r))
+        .collect();
+    let mut reports = Vec::new();
+    for input in files {
+        let df = &input.dockerfile;
+        let scripts: Vec<Option<bulwark_dockerfile::shell::ShellScript>> = df
+            .instructions
+            .iter()
+            .map(|i| bulwark_dockerfile::shell::analyze_run(df, i))
+            .collect();
+        let mut fs = Vec::new();
+        for rule in &rules {
+            if let Check::Dockerfile(check) = rule.check {
+                let ctx = DockerfileCtx::new(
+                    rule.meta,
+                    &input.file,
+                    df,
+                    opts.config.options(rule.meta),
+                    &scripts,
+                );
+                check(&ctx, &mut fs);
+            }
+        }
+        suppress::apply_dockerfile(&input.file, df, &mut fs, opts.config, opts.today);
+        finish(&mut fs, opts);
+        reports.push(TargetReport {
+            path: input.file.path().to_owned(),
+            kind: TargetKind::Dockerfile,
+            findings: fs,
+            errors: input.errors(),
+        });
+    }
+    reports
+}
+
+/// Drops findings of disabled rules, applies configured severities and sorts by position.
+fn finish(fs: &mut Vec<Finding>, opts: &ScanOptions<'_>) {
+    fs.retain(|x| crate::find_rule(&x.rule).is_none_or(|r| opts.config.is_enabled(r)));
+    for x in fs.iter_mut() {
+        if let Some(sev) =
+            crate::find_rule(&x.rule).and_then(|r| opts.config.severity_override(r.meta))
+        {
+            x.severity = sev;
+        }
+    }
+    fs.sort_by(|a, b| {
+        (a.location.start_byte, &a.rule, &a.message).cmp(&(
+            b.location.start_byte,
+            &b.rule,
+            &b.message,
+        ))
+    });
+}
+
 /// What a scan needs besides its inputs.
 pub struct ScanOptions<'a> {
     pub config: &'a Config,
@@ -261,21 +355,7 @@ pub fn scan_kubernetes_files(
         }
         let mut fs = findings.remove(&i).unwrap_or_default();
         suppress::apply(&f.file, &f.docs, objects, &mut fs, opts.config, opts.today);
-        fs.retain(|x| crate::find_rule(&x.rule).is_none_or(|r| opts.config.is_enabled(r)));
-        for x in &mut fs {
-            if let Some(sev) =
-                crate::find_rule(&x.rule).and_then(|r| opts.config.severity_override(r.meta))
-            {
-                x.severity = sev;
-            }
-        }
-        fs.sort_by(|a, b| {
-            (a.location.start_byte, &a.rule, &a.message).cmp(&(
-                b.location.start_byte,
-                &b.rule,
-                &b.message,
-            ))
-        });
+        finish(&mut fs, opts);
         reports.push(TargetReport {
             path: f.file.path().to_owned(),
             kind: TargetKind::Kubernetes,

@@ -7,6 +7,7 @@
 mod declare;
 mod config;
 mod context;
+pub mod dockerfile;
 mod engine;
 pub mod kubernetes;
 mod registry;
@@ -15,6 +16,11 @@ mod suppress;
 
 pub use bulwark_core::RuleMeta;
 pub use config::{Config, ConfigError, PathIgnore, RuleOptions};
-pub use context::{ObjectCtx, SetCtx, SetObject, field_span, key_span, missing_span};
-pub use engine::{KubernetesFile, ScanOptions, scan_kubernetes_files};
+pub use context::{
+    DockerfileCtx, ObjectCtx, SetCtx, SetObject, field_span, first_line_span, key_span,
+    missing_span,
+};
+pub use engine::{
+    DockerfileInput, KubernetesFile, ScanOptions, scan_dockerfiles, scan_kubernetes_files,
+};
 pub use registry::{Check, Rule, all_rules, find_rule};

@@ -2,7 +2,7 @@
 
 use bulwark_core::{Finding, RuleMeta};
 
-use crate::context::{ObjectCtx, SetCtx};
+use crate::context::{DockerfileCtx, ObjectCtx, SetCtx};
 
 /// How a rule runs.
 #[derive(Clone, Copy)]
@@ -11,6 +11,8 @@ pub enum Check {
     Object(fn(&ObjectCtx<'_>, &mut Vec<Finding>)),
     /// Once over every object of the scan.
     Set(fn(&SetCtx<'_>, &mut Vec<Finding>)),
+    /// Once per Dockerfile.
+    Dockerfile(fn(&DockerfileCtx<'_>, &mut Vec<Finding>)),
     /// Produced by the engine itself (schema validation, suppression checks): the rule exists
     /// for configuration, documentation and reporting.
     Engine,
@@ -31,6 +33,7 @@ pub fn all_rules() -> Vec<&'static Rule> {
         .iter()
         .copied()
         .chain(crate::secrets::RULES.iter().copied())
+        .chain(crate::dockerfile::RULES.iter().copied())
         .chain(crate::engine::ENGINE_RULES.iter())
         .collect();
     v.sort_by_key(|r| r.meta.code);

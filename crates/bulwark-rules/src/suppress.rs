@@ -61,17 +61,16 @@ fn today_string(today: jiff::civil::Date) -> String {
     today.to_string()
 }
 
-/// Marks findings of one file as suppressed and reports unusable suppressions.
-pub(crate) fn apply(
+/// Applies the file's `# bulwark:ignore` comments. `extent` gives the lines an own-line
+/// comment covers from the first content line after it. Returns findings about unusable
+/// suppressions (no reason, expired).
+fn apply_inline(
     file: &SourceFile,
-    docs: &[Document],
-    objects: &[K8sObject<'_>],
-    findings: &mut Vec<Finding>,
-    config: &Config,
+    findings: &mut [Finding],
     today: jiff::civil::Date,
-) {
+    extent: impl Fn(u32) -> Option<(u32, u32)>,
+) -> Vec<Finding> {
     let mut extra = Vec::new();
-    // Inline comments.
     for s in parse_inline_suppressions(file.text()) {
         let loc = Location::new(file.path(), file.span(s.start, s.end));
         if s.reason.is_none() {
@@ -102,8 +101,8 @@ pub(crate) fn apply(
             continue;
         }
         let (from, to) = if s.own_line {
-            match next_content_line(file, s.line) {
-                Some(l) => (l, node_extent_from(docs, l).unwrap_or(l)),
+            match next_content_line(file, s.line).and_then(&extent) {
+                Some(range) => range,
                 None => continue,
             }
         } else {
@@ -123,6 +122,21 @@ pub(crate) fn apply(
             }
         }
     }
+    extra
+}
+
+/// Marks findings of one Kubernetes file as suppressed and reports unusable suppressions.
+pub(crate) fn apply(
+    file: &SourceFile,
+    docs: &[Document],
+    objects: &[K8sObject<'_>],
+    findings: &mut Vec<Finding>,
+    config: &Config,
+    today: jiff::civil::Date,
+) {
+    let mut extra = apply_inline(file, findings, today, |l| {
+        Some((l, node_extent_from(docs, l).unwrap_or(l)))
+    });
     // Annotations.
     for obj in objects {
         for (key, value) in obj.annotations() {
@@ -202,4 +216,83 @@ pub(crate) fn apply_config(findings: &mut [Finding], config: &Config, today: jif
             }
         }
     }
+}
+
+/// Marks findings of one Dockerfile as suppressed: `# bulwark:ignore` comments (an own-line
+/// comment covers the next instruction), hadolint's `# hadolint ignore=DL3008,DL3009`
+/// (next instruction) and `# hadolint global ignore=…` (whole file) pragmas, and the
+/// configuration's path ignores.
+pub(crate) fn apply_dockerfile(
+    file: &SourceFile,
+    dockerfile: &bulwark_dockerfile::Dockerfile,
+    findings: &mut Vec<Finding>,
+    config: &Config,
+    today: jiff::civil::Date,
+) {
+    let instruction_at = |line: u32| {
+        dockerfile
+            .instructions
+            .iter()
+            .find(|i| i.start_line <= line && line <= i.end_line)
+            .map(|i| (i.start_line, i.end_line))
+    };
+    let extra = apply_inline(file, findings, today, |l| {
+        Some(instruction_at(l).unwrap_or((l, l)))
+    });
+    let mut offset = 0usize;
+    for (idx, raw) in file.text().split_inclusive('\n').enumerate() {
+        let start = offset;
+        offset += raw.len();
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let t = line.trim_start();
+        let Some(rest) = t.strip_prefix('#') else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let Some(rest) = rest.strip_prefix("hadolint") else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let (global, rest) = match rest.strip_prefix("global") {
+            Some(r) => (true, r.trim_start()),
+            None => (false, rest),
+        };
+        let Some(codes) = rest.strip_prefix("ignore=") else {
+            continue;
+        };
+        let codes: Vec<&str> = codes
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .take_while(|c| !c.starts_with('#'))
+            .filter(|c| !c.is_empty())
+            .collect();
+        let line_no = idx as u32 + 1;
+        let range = if global {
+            Some((1, u32::MAX))
+        } else {
+            next_content_line(file, line_no).and_then(instruction_at)
+        };
+        let Some((from, to)) = range else { continue };
+        let loc = Location::new(file.path(), file.span(start, start + line.len()));
+        for f in findings.iter_mut() {
+            if f.suppressed.is_none()
+                && (from..=to).contains(&f.location.start_line)
+                && codes.iter().any(|c| {
+                    c.eq_ignore_ascii_case(&f.rule)
+                        || f.aliases.iter().any(|a| a.eq_ignore_ascii_case(c))
+                })
+            {
+                f.suppressed = Some(Suppression {
+                    kind: SuppressionKind::Inline,
+                    reason: format!(
+                        "hadolint {}ignore pragma",
+                        if global { "global " } else { "" }
+                    ),
+                    expires: None,
+                    location: Some(loc.clone()),
+                });
+            }
+        }
+    }
+    apply_config(findings, config, today);
+    findings.extend(extra);
 }

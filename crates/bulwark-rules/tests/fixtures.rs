@@ -1,4 +1,6 @@
-//! Rule fixtures: `tests/fixtures/<FAMILY>/<CODE>[_n].<ext>`. Each fixture is scanned with
+//! Rule fixtures: `tests/fixtures/<FAMILY>/<CODE>[_n].<ext>` (`DKF/` fixtures are
+//! Dockerfiles, the others Kubernetes YAML; leading `#!` lines are the fixture's
+//! `.bulwark.yaml`). Each fixture is scanned with
 //! every rule enabled; the findings of the rule it is named after are rendered and compared
 //! with the insta snapshot `tests/snapshots/fixtures__<CODE>[_n].snap`. Every rule needs at
 //! least one fixture where it fires and one where it does not.
@@ -10,7 +12,10 @@ use std::path::Path;
 
 use bulwark_core::{Finding, Report, SourceFile, TargetKind, TargetReport};
 use bulwark_report::{TableOptions, render_table};
-use bulwark_rules::{Check, Config, KubernetesFile, ScanOptions, all_rules, scan_kubernetes_files};
+use bulwark_rules::{
+    Check, Config, DockerfileInput, KubernetesFile, ScanOptions, all_rules, scan_dockerfiles,
+    scan_kubernetes_files,
+};
 
 /// The findings as a person sees them (the table reporter, no colour, suppressed findings
 /// shown), then each finding's peer aliases (they may be narrowed per finding).
@@ -47,7 +52,6 @@ fn render(findings: Vec<Finding>, file: &SourceFile) -> String {
 fn scan_fixture(path: &Path, rel: &str) -> (SourceFile, Vec<Finding>) {
     let text = std::fs::read_to_string(path).unwrap();
     let file = SourceFile::new(rel.to_owned(), text);
-    let kf = KubernetesFile::parse(file.clone()).unwrap_or_else(|e| panic!("{rel}: {e:?}"));
     let inline: String = file
         .text()
         .lines()
@@ -61,10 +65,14 @@ fn scan_fixture(path: &Path, rel: &str) -> (SourceFile, Vec<Finding>) {
         today: "2026-06-01".parse().unwrap(),
         schemas: &schemas,
     };
-    let findings = scan_kubernetes_files(&[kf], &opts)
-        .into_iter()
-        .flat_map(|r| r.findings)
-        .collect();
+    let reports = if rel.starts_with("DKF/") {
+        let df = DockerfileInput::parse(file.clone()).unwrap_or_else(|e| panic!("{rel}: {e:?}"));
+        scan_dockerfiles(&[df], &opts)
+    } else {
+        let kf = KubernetesFile::parse(file.clone()).unwrap_or_else(|e| panic!("{rel}: {e:?}"));
+        scan_kubernetes_files(&[kf], &opts)
+    };
+    let findings = reports.into_iter().flat_map(|r| r.findings).collect();
     (file, findings)
 }
 

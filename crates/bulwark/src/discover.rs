@@ -7,6 +7,38 @@ use std::path::{Path, PathBuf};
 pub enum FileKind {
     /// YAML or JSON that may hold Kubernetes objects.
     Manifest,
+    /// A Dockerfile (`Dockerfile`, `Containerfile`, `*.Dockerfile`, `Dockerfile.*`).
+    Dockerfile,
+}
+
+/// Whether a file name is a Dockerfile's: `Dockerfile`, `Containerfile`, `*.Dockerfile`,
+/// `*.dockerfile`, `Dockerfile.*` (`Dockerfile.prod`; not `Dockerfile.md` or other documents).
+pub fn is_dockerfile_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if lower == "dockerfile" || lower == "containerfile" {
+        return true;
+    }
+    if lower.ends_with(".dockerfile") || lower.ends_with(".containerfile") {
+        return true;
+    }
+    if let Some(rest) = lower
+        .strip_prefix("dockerfile.")
+        .or_else(|| lower.strip_prefix("containerfile."))
+    {
+        return !matches!(
+            rest,
+            "md" | "txt"
+                | "rst"
+                | "json"
+                | "yaml"
+                | "yml"
+                | "orig"
+                | "bak"
+                | "swp"
+                | "dockerignore"
+        );
+    }
+    false
 }
 
 /// A file to scan: its path on disk and the path shown in reports.
@@ -19,6 +51,9 @@ pub struct Discovered {
 
 fn kind_of(path: &Path) -> Option<FileKind> {
     let name = path.file_name()?.to_str()?;
+    if is_dockerfile_name(name) {
+        return Some(FileKind::Dockerfile);
+    }
     let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
     match ext.as_deref() {
         Some("yaml" | "yml" | "json") => Some(FileKind::Manifest),
@@ -32,7 +67,7 @@ fn display_path(p: &Path) -> String {
 }
 
 /// Walks the targets: a file is taken as given (whatever its name), a folder is walked
-/// honouring `.gitignore`/`.ignore` files, keeping YAML and JSON files. `excluded` is asked
+/// honouring `.gitignore`/`.ignore` files, keeping YAML and JSON files and Dockerfiles. `excluded` is asked
 /// with each path relative to its target folder.
 pub fn discover(
     targets: &[PathBuf],
@@ -77,4 +112,32 @@ pub fn discover(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_dockerfile_name;
+
+    #[test]
+    fn dockerfile_names() {
+        for n in [
+            "Dockerfile",
+            "dockerfile",
+            "Containerfile",
+            "web.Dockerfile",
+            "Dockerfile.prod",
+            "build.dockerfile",
+        ] {
+            assert!(is_dockerfile_name(n), "{n}");
+        }
+        for n in [
+            "Dockerfile.md",
+            "Dockerfile.dockerignore",
+            ".dockerignore",
+            "Dockerfiles",
+            "notes.txt",
+        ] {
+            assert!(!is_dockerfile_name(n), "{n}");
+        }
+    }
 }

@@ -6,7 +6,10 @@ use std::io::{IsTerminal, Write};
 use bulwark_core::{InputError, Report, Severity, SourceFile, TargetKind, TargetReport};
 use bulwark_k8s::SchemaSet;
 use bulwark_report::{TableOptions, render_json, render_junit, render_sarif, render_table};
-use bulwark_rules::{Config, KubernetesFile, ScanOptions, all_rules, scan_kubernetes_files};
+use bulwark_rules::{
+    Config, DockerfileInput, KubernetesFile, ScanOptions, all_rules, scan_dockerfiles,
+    scan_kubernetes_files,
+};
 
 use crate::cli::{ColorChoice, ReportFormat, ScanArgs};
 use crate::discover::{Discovered, FileKind, discover};
@@ -32,11 +35,23 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
     }
     let files = discover(&args.targets, &|p| config.is_excluded(p))?;
 
+    if let Some(p) = args
+        .targets
+        .first()
+        .and_then(|t| find_upward(t, &[".hadolint.yaml", ".hadolint.yml"]))
+    {
+        let text = fs_err::read_to_string(&p).map_err(|e| e.to_string())?;
+        config
+            .apply_hadolint(&p.display().to_string(), &text)
+            .map_err(|e| e.to_string())?;
+    }
     let mut errors: BTreeMap<String, Vec<InputError>> = BTreeMap::new();
     let mut manifests = Vec::new();
+    let mut dockerfiles = Vec::new();
     for (f, parsed) in files.iter().zip(parse_all(&files)) {
         match parsed {
-            Ok(k) => manifests.push(k),
+            Ok(Parsed::Manifest(k)) => manifests.push(k),
+            Ok(Parsed::Dockerfile(d)) => dockerfiles.push(d),
             Err(e) => errors.entry(f.display.clone()).or_default().push(e),
         }
     }
@@ -57,19 +72,31 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
         schemas: &schemas,
     };
     let mut targets = scan_kubernetes_files(&manifests, &opts);
+    targets.extend(scan_dockerfiles(&dockerfiles, &opts));
     for (path, errs) in errors {
         match targets.iter_mut().find(|t| t.path == path) {
             Some(t) => t.errors.extend(errs),
             None => targets.push(TargetReport {
+                kind: if files
+                    .iter()
+                    .any(|f| f.display == path && f.kind == FileKind::Dockerfile)
+                {
+                    TargetKind::Dockerfile
+                } else {
+                    TargetKind::Kubernetes
+                },
                 path,
-                kind: TargetKind::Kubernetes,
                 findings: Vec::new(),
                 errors: errs,
             }),
         }
     }
     let report = Report::new(targets);
-    let sources: Vec<SourceFile> = manifests.into_iter().map(|k| k.file).collect();
+    let sources: Vec<SourceFile> = manifests
+        .into_iter()
+        .map(|k| k.file)
+        .chain(dockerfiles.into_iter().map(|d| d.file))
+        .collect();
 
     let text = match args.format {
         ReportFormat::Table => {
@@ -117,12 +144,32 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
     Ok(report.exit_code(fail_on) as u8)
 }
 
+/// A file read and parsed.
+enum Parsed {
+    Manifest(KubernetesFile),
+    Dockerfile(DockerfileInput),
+}
+
+/// The nearest of `names` in the folder of `start` or above it.
+fn find_upward(start: &std::path::Path, names: &[&str]) -> Option<std::path::PathBuf> {
+    let start = if start.is_file() {
+        start.parent()?
+    } else {
+        start
+    };
+    let start = std::fs::canonicalize(start).ok()?;
+    start
+        .ancestors()
+        .find_map(|dir| names.iter().map(|n| dir.join(n)).find(|p| p.is_file()))
+}
+
 /// Reads and parses the files on every available core, keeping their order.
-fn parse_all(files: &[Discovered]) -> Vec<Result<KubernetesFile, InputError>> {
+fn parse_all(files: &[Discovered]) -> Vec<Result<Parsed, InputError>> {
     let parse = |f: &Discovered| {
         let source = read_source(&f.path, &f.display)?;
         match f.kind {
-            FileKind::Manifest => KubernetesFile::parse(source),
+            FileKind::Manifest => KubernetesFile::parse(source).map(Parsed::Manifest),
+            FileKind::Dockerfile => DockerfileInput::parse(source).map(Parsed::Dockerfile),
         }
     };
     let threads = std::thread::available_parallelism()
@@ -132,7 +179,7 @@ fn parse_all(files: &[Discovered]) -> Vec<Result<KubernetesFile, InputError>> {
         return files.iter().map(parse).collect();
     }
     // Interleave files over threads so large files spread out.
-    let mut slots: Vec<Option<Result<KubernetesFile, InputError>>> = Vec::new();
+    let mut slots: Vec<Option<Result<Parsed, InputError>>> = Vec::new();
     slots.resize_with(files.len(), || None);
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
