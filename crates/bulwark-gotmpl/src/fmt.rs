@@ -714,7 +714,7 @@ impl Printer {
             'U' => {
                 let mut s = String::from("U+");
                 let hex = format!("{u:X}");
-                let min = self.f.prec.unwrap_or(4);
+                let min = self.f.prec.unwrap_or(4).max(4);
                 for _ in hex.len()..min {
                     s.push('0');
                 }
