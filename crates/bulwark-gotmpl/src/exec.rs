@@ -18,12 +18,13 @@ pub(crate) struct Shared {
     limits: Limits,
     steps: u64,
     nesting: usize,
+    frames: usize,
     started: Instant,
 }
 
 impl Shared {
     pub(crate) fn new(limits: Limits) -> Shared {
-        Shared { limits, steps: 0, nesting: 0, started: Instant::now() }
+        Shared { limits, steps: 0, nesting: 0, frames: 0, started: Instant::now() }
     }
 }
 
@@ -120,13 +121,6 @@ impl Rv {
         match self {
             Rv::Invalid => Value::Nil,
             Rv::V(v, _) => v,
-        }
-    }
-    fn type_name(&self) -> String {
-        match self {
-            Rv::Invalid => "<nil>".into(),
-            Rv::V(_, true) => "interface {}".into(),
-            Rv::V(v, false) => v.type_name(),
         }
     }
     fn truth(&self) -> bool {
@@ -278,6 +272,18 @@ impl<'t> Exec<'t, '_> {
         Ok(())
     }
 
+    fn enter_frame(&mut self) -> R<()> {
+        let max = self.shared.limits.max_nesting;
+        if self.shared.frames >= max {
+            return Err(self.err_kind(
+                ExecErrorKind::Limit,
+                format!("exceeded maximum nesting depth ({max})"),
+            ));
+        }
+        self.shared.frames += 1;
+        Ok(())
+    }
+
     fn var_value(&self, name: &str) -> R<Rv> {
         for (n, v) in self.vars.iter().rev() {
             if n == name {
@@ -328,10 +334,13 @@ impl<'t> Exec<'t, '_> {
             Node::Break { .. } => return Ok(Flow::Break),
             Node::Continue { .. } => return Ok(Flow::Continue),
             Node::Branch(b) => {
-                return match b.kind {
+                self.enter_frame()?;
+                let r = match b.kind {
                     BranchKind::Range => self.walk_range(dot, node, b),
                     _ => self.walk_if_or_with(dot, b),
                 };
+                self.shared.frames -= 1;
+                return r;
             }
             Node::Template { name, pipe, .. } => self.walk_template(dot, node, name, pipe.as_ref())?,
         }
@@ -465,10 +474,12 @@ impl<'t> Exec<'t, '_> {
         };
         let saved_vars = std::mem::replace(&mut self.vars, vec![("$".into(), new_dot.clone())]);
         let saved_tree = std::mem::replace(&mut self.tree, tree.as_ref());
+        self.enter_frame()?;
         self.depth += 1;
         self.shared.nesting += 1;
         let r = self.walk_list(&new_dot, &tree.root);
         self.shared.nesting -= 1;
+        self.shared.frames -= 1;
         self.depth -= 1;
         self.tree = saved_tree;
         self.vars = saved_vars;

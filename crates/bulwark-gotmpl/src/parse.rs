@@ -24,6 +24,12 @@ pub struct ParseOptions<'a> {
     pub max_depth: usize,
 }
 
+impl ParseOptions<'_> {
+    pub(crate) fn left_delim_or_default(&self) -> &str {
+        if self.left_delim.is_empty() { "{{" } else { self.left_delim }
+    }
+}
+
 impl Default for ParseOptions<'_> {
     fn default() -> Self {
         ParseOptions { left_delim: "", right_delim: "", skip_func_check: false, max_depth: 1000 }

@@ -39,19 +39,29 @@ pub struct Limits {
     pub max_output_bytes: usize,
     /// Nodes and commands evaluated in one execution, nested executions included.
     pub max_steps: u64,
+    /// Nested control structures and template calls in one execution, nested executions
+    /// included (bounds the executor's recursion).
+    pub max_nesting: usize,
     /// Wall-clock time for one execution.
     pub max_duration: Option<Duration>,
+    /// Parse and execute on a thread with this much stack, so the depth limits above
+    /// cannot overflow the caller's stack (`None`: run on the caller's thread, which must
+    /// then have room for the limits chosen).
+    pub stack_size: Option<usize>,
 }
 
 impl Default for Limits {
-    /// Depths sized for an 8 MiB thread stack; 64 MiB of output; 100 million steps.
+    /// Depths of 1000 (parser), 1000 (templates) and 10000 (nesting) on a 256 MiB stack
+    /// (reserved, used on demand); 64 MiB of output; 100 million steps.
     fn default() -> Limits {
         Limits {
             max_parse_depth: 1000,
             max_template_depth: 1000,
             max_output_bytes: 64 << 20,
             max_steps: 100_000_000,
+            max_nesting: 10_000,
             max_duration: None,
+            stack_size: Some(256 << 20),
         }
     }
 }
@@ -131,7 +141,10 @@ impl TemplateSet {
             skip_func_check: false,
             max_depth: self.options.limits.max_parse_depth,
         };
-        let trees = parse(name, text, options, &has)?;
+        // Only a text that could nest deeply needs the big stack.
+        let bound = text.matches('(').count() + text.matches(options.left_delim_or_default()).count();
+        let stack = if bound > 64 { self.options.limits.stack_size } else { None };
+        let trees = with_stack(stack, || parse(name, text, options, &has))?;
         for (n, tree) in trees {
             if self.trees.contains_key(&n) && is_empty_list(&tree.root) {
                 continue;
@@ -163,8 +176,10 @@ impl TemplateSet {
 
     /// Executes template `name` with `data` as dot (Go's `ExecuteTemplate`).
     pub fn execute(&self, name: &str, data: &Value) -> Result<String, Error> {
-        let mut shared = Shared::new(self.options.limits);
-        self.execute_shared(name, data, &mut shared)
+        with_stack(self.options.limits.stack_size, || {
+            let mut shared = Shared::new(self.options.limits);
+            self.execute_shared(name, data, &mut shared)
+        })
     }
 
     pub(crate) fn execute_shared(
@@ -186,4 +201,37 @@ impl TemplateSet {
         };
         execute_tree(self, tree, data, shared).map_err(Error::Exec)
     }
+}
+
+/// Runs `f` on a scoped thread with `size` bytes of stack (inline when `None` or when the
+/// thread cannot be created).
+fn with_stack<T: Send>(size: Option<usize>, f: impl FnOnce() -> T + Send) -> T {
+    let Some(size) = size else {
+        return f();
+    };
+    let mut f = Some(f);
+    let result = std::thread::scope(|scope| {
+        let builder = std::thread::Builder::new().name("gotmpl".into()).stack_size(size);
+        let job = f.take();
+        match builder.spawn_scoped(scope, move || job.map(|job| job())) {
+            Ok(handle) => Some(handle.join()),
+            Err(_) => None,
+        }
+    });
+    match result {
+        Some(Ok(Some(v))) => v,
+        Some(Err(panic)) => std::panic::resume_unwind(panic),
+        // The thread could not start (or had no job): run here.
+        _ => match f.take() {
+            Some(f) => f(),
+            None => unreachable_job(),
+        },
+    }
+}
+
+#[cold]
+fn unreachable_job() -> ! {
+    // `f` is taken exactly once: either the thread ran it (and returned its value) or it is
+    // still here.
+    std::process::abort()
 }
