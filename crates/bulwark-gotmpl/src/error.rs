@@ -68,13 +68,19 @@ pub struct FuncError {
 impl FuncError {
     /// A plain function error.
     pub fn new(message: impl Into<String>) -> FuncError {
-        FuncError { message: message.into(), limit: false }
+        FuncError {
+            message: message.into(),
+            limit: false,
+        }
     }
 }
 
 impl From<Error> for FuncError {
     fn from(e: Error) -> FuncError {
         let limit = matches!(&e, Error::Exec(x) if x.kind == ExecErrorKind::Limit);
-        FuncError { message: e.to_string(), limit }
+        FuncError {
+            message: e.to_string(),
+            limit,
+        }
     }
 }

@@ -24,7 +24,13 @@ pub(crate) struct Shared {
 
 impl Shared {
     pub(crate) fn new(limits: Limits) -> Shared {
-        Shared { limits, steps: 0, nesting: 0, frames: 0, started: Instant::now() }
+        Shared {
+            limits,
+            steps: 0,
+            nesting: 0,
+            frames: 0,
+            started: Instant::now(),
+        }
     }
 }
 
@@ -69,7 +75,12 @@ impl CallContext<'_> {
 
     /// Executes template `name` of `set` (a set the function built) within the running
     /// limits.
-    pub fn execute_in(&mut self, set: &TemplateSet, name: &str, data: &Value) -> Result<String, Error> {
+    pub fn execute_in(
+        &mut self,
+        set: &TemplateSet,
+        name: &str,
+        data: &Value,
+    ) -> Result<String, Error> {
         self.enter()?;
         let r = set.execute_shared(name, data, self.shared);
         self.shared.nesting -= 1;
@@ -233,7 +244,11 @@ impl<'t> Exec<'t, '_> {
                 msg
             ),
         };
-        ExecError { template: name.clone(), message, kind }
+        ExecError {
+            template: name.clone(),
+            message,
+            kind,
+        }
     }
 
     fn errorf(&self, msg: impl Into<String>) -> ExecError {
@@ -249,13 +264,14 @@ impl<'t> Exec<'t, '_> {
                 format!("execution exceeded {} steps", limits.max_steps),
             ));
         }
-        if let Some(d) = limits.max_duration {
-            if self.shared.steps % 1024 == 0 && self.shared.started.elapsed() > d {
-                return Err(self.err_kind(
-                    ExecErrorKind::Limit,
-                    format!("execution exceeded {} ms", d.as_millis()),
-                ));
-            }
+        if let Some(d) = limits.max_duration
+            && self.shared.steps.is_multiple_of(1024)
+            && self.shared.started.elapsed() > d
+        {
+            return Err(self.err_kind(
+                ExecErrorKind::Limit,
+                format!("execution exceeded {} ms", d.as_millis()),
+            ));
         }
         Ok(())
     }
@@ -263,10 +279,7 @@ impl<'t> Exec<'t, '_> {
     fn write(&mut self, s: &str) -> R<()> {
         let max = self.shared.limits.max_output_bytes;
         if self.out.len() + s.len() > max {
-            return Err(self.err_kind(
-                ExecErrorKind::Limit,
-                format!("output exceeds {max} bytes"),
-            ));
+            return Err(self.err_kind(ExecErrorKind::Limit, format!("output exceeds {max} bytes")));
         }
         self.out.push_str(s);
         Ok(())
@@ -342,7 +355,9 @@ impl<'t> Exec<'t, '_> {
                 self.shared.frames -= 1;
                 return r;
             }
-            Node::Template { name, pipe, .. } => self.walk_template(dot, node, name, pipe.as_ref())?,
+            Node::Template { name, pipe, .. } => {
+                self.walk_template(dot, node, name, pipe.as_ref())?
+            }
         }
         Ok(Flow::Normal)
     }
@@ -409,7 +424,12 @@ impl<'t> Exec<'t, '_> {
                 let items = items.clone();
                 for (i, item) in items.iter().enumerate() {
                     ran = true;
-                    if self.one_iteration(b, mark, Rv::val(Value::Int(i as i64)), Rv::V(item.clone(), true))? {
+                    if self.one_iteration(
+                        b,
+                        mark,
+                        Rv::val(Value::Int(i as i64)),
+                        Rv::V(item.clone(), true),
+                    )? {
                         break;
                     }
                 }
@@ -418,14 +438,22 @@ impl<'t> Exec<'t, '_> {
                 let m = m.clone();
                 for (k, v) in m.iter() {
                     ran = true;
-                    if self.one_iteration(b, mark, Rv::val(Value::string(k.as_str())), Rv::V(v.clone(), true))? {
+                    if self.one_iteration(
+                        b,
+                        mark,
+                        Rv::val(Value::string(k.as_str())),
+                        Rv::V(v.clone(), true),
+                    )? {
                         break;
                     }
                 }
             }
             Some(v @ (Value::Int(_) | Value::Int64(_) | Value::Uint(_))) => {
                 if b.pipe.decl.len() > 1 {
-                    let msg = format!("can't use {} to iterate over more than one variable", v.to_go_string());
+                    let msg = format!(
+                        "can't use {} to iterate over more than one variable",
+                        v.to_go_string()
+                    );
                     return Err(self.errorf(msg));
                 }
                 let (n, make): (u64, fn(u64) -> Value) = match v {
@@ -447,15 +475,19 @@ impl<'t> Exec<'t, '_> {
                 return Err(self.errorf(msg));
             }
         }
-        if !ran {
-            if let Some(e) = &b.else_list {
-                self.walk_list(dot, e)?;
-            }
+        if !ran && let Some(e) = &b.else_list {
+            self.walk_list(dot, e)?;
         }
         Ok(())
     }
 
-    fn walk_template(&mut self, dot: &Rv, node: &'t Node, name: &str, pipe: Option<&'t Pipe>) -> R<()> {
+    fn walk_template(
+        &mut self,
+        dot: &Rv,
+        node: &'t Node,
+        name: &str,
+        pipe: Option<&'t Pipe>,
+    ) -> R<()> {
         self.at(At::Node(node));
         let set = self.set;
         let Some(tree) = set.lookup(name) else {
@@ -538,7 +570,10 @@ impl<'t> Exec<'t, '_> {
             Arg::Nil { .. } => Err(self.errorf("nil is not a command")),
             Arg::Number { number, .. } => self.ideal_constant(first, number),
             Arg::String { text, .. } => Ok(Rv::val(Value::string(text.as_str()))),
-            _ => Err(self.errorf(format!("can't evaluate command {}", quote(&first.to_string())))),
+            _ => Err(self.errorf(format!(
+                "can't evaluate command {}",
+                quote(&first.to_string())
+            ))),
         }
     }
 
@@ -548,12 +583,17 @@ impl<'t> Exec<'t, '_> {
             return Err(self.errorf(format!("complex constant {} is not supported", n.text)));
         }
         let t = &n.text;
-        let is_hex_int = t.len() > 2 && t.starts_with('0') && matches!(t.as_bytes()[1], b'x' | b'X') && !t.contains(['p', 'P']);
+        let is_hex_int = t.len() > 2
+            && t.starts_with('0')
+            && matches!(t.as_bytes()[1], b'x' | b'X')
+            && !t.contains(['p', 'P']);
         let is_rune = t.starts_with('\'');
-        if let Some(f) = n.float {
-            if !is_hex_int && !is_rune && t.contains(['.', 'e', 'E', 'p', 'P']) {
-                return Ok(Rv::val(Value::Float(f)));
-            }
+        if let Some(f) = n.float
+            && !is_hex_int
+            && !is_rune
+            && t.contains(['.', 'e', 'E', 'p', 'P'])
+        {
+            return Ok(Rv::val(Value::Float(f)));
         }
         if let Some(i) = n.int {
             return Ok(Rv::val(Value::Int(i)));
@@ -564,7 +604,13 @@ impl<'t> Exec<'t, '_> {
         Ok(Rv::Invalid)
     }
 
-    fn eval_chain_node(&mut self, dot: &Rv, chain: &'t Arg, args: &'t [Arg], final_: Option<Rv>) -> R<Rv> {
+    fn eval_chain_node(
+        &mut self,
+        dot: &Rv,
+        chain: &'t Arg,
+        args: &'t [Arg],
+        final_: Option<Rv>,
+    ) -> R<Rv> {
         self.at(At::Arg(chain));
         let Arg::Chain { node, fields, .. } = chain else {
             return Err(self.errorf("internal error: not a chain"));
@@ -576,7 +622,13 @@ impl<'t> Exec<'t, '_> {
         self.eval_field_chain(dot, pipe, fields, args, final_)
     }
 
-    fn eval_variable_node(&mut self, dot: &Rv, v: &'t Variable, args: &'t [Arg], final_: Option<Rv>) -> R<Rv> {
+    fn eval_variable_node(
+        &mut self,
+        dot: &Rv,
+        v: &'t Variable,
+        args: &'t [Arg],
+        final_: Option<Rv>,
+    ) -> R<Rv> {
         self.at(At::Var(v));
         let value = self.var_value(&v.ident[0])?;
         if v.ident.len() == 1 {
@@ -621,7 +673,11 @@ impl<'t> Exec<'t, '_> {
             }
             Rv::V(v, boxed) => (v, boxed),
         };
-        let typ = if boxed { "interface {}".to_owned() } else { v.type_name() };
+        let typ = if boxed {
+            "interface {}".to_owned()
+        } else {
+            v.type_name()
+        };
         match &v {
             Value::Nil => Err(self.errorf(format!("nil pointer evaluating {typ}.{name}"))),
             Value::Map(m) => {
@@ -688,7 +744,11 @@ impl<'t> Exec<'t, '_> {
     ) -> R<Rv> {
         let args: &'t [Arg] = if args.is_empty() { args } else { &args[1..] };
         let num_in = args.len() + usize::from(final_.is_some());
-        let num_fixed = if sig.variadic.is_some() { sig.params.len() } else { args.len() };
+        let num_fixed = if sig.variadic.is_some() {
+            sig.params.len()
+        } else {
+            args.len()
+        };
         if sig.variadic.is_some() {
             if num_in < num_fixed {
                 return Err(self.errorf(format!(
@@ -742,7 +802,11 @@ impl<'t> Exec<'t, '_> {
                 }
                 None => sig.params.last().copied().unwrap_or(ParamType::Any),
             };
-            let v = if is_builtin && t == ParamType::Any { f } else { self.validate_type(f, t)? };
+            let v = if is_builtin && t == ParamType::Any {
+                f
+            } else {
+                self.validate_type(f, t)?
+            };
             argv.push(v);
         }
         let result = match callee {
@@ -750,7 +814,11 @@ impl<'t> Exec<'t, '_> {
             Callee::User(f) => {
                 let values: Vec<Value> = argv.into_iter().map(Rv::into_value).collect();
                 let set = self.set;
-                let mut ctx = CallContext { set, shared: &mut *self.shared, name };
+                let mut ctx = CallContext {
+                    set,
+                    shared: &mut *self.shared,
+                    name,
+                };
                 f.call(&mut ctx, values).map(|v| Rv::V(v, true))
             }
         };
@@ -758,7 +826,11 @@ impl<'t> Exec<'t, '_> {
             Ok(v) => Ok(v),
             Err(e) => {
                 self.at(node);
-                let kind = if e.limit { ExecErrorKind::Limit } else { ExecErrorKind::Function };
+                let kind = if e.limit {
+                    ExecErrorKind::Limit
+                } else {
+                    ExecErrorKind::Function
+                };
                 Err(self.err_kind(kind, format!("error calling {name}: {}", e.message)))
             }
         }
@@ -807,7 +879,11 @@ impl<'t> Exec<'t, '_> {
                     t => Err(self.errorf(format!("cannot assign nil to {}", t.go_name()))),
                 };
             }
-            Arg::Field { .. } | Arg::Variable(_) | Arg::Pipe(_) | Arg::Identifier { .. } | Arg::Chain { .. } => {
+            Arg::Field { .. }
+            | Arg::Variable(_)
+            | Arg::Pipe(_)
+            | Arg::Identifier { .. }
+            | Arg::Chain { .. } => {
                 let v = self.eval_arg_untyped(dot, n)?;
                 return self.validate_type(v, typ);
             }
@@ -828,7 +904,11 @@ impl<'t> Exec<'t, '_> {
             ParamType::Int | ParamType::Int64 => match n {
                 Arg::Number { number, .. } if number.int.is_some() => {
                     let i = number.int.unwrap_or(0);
-                    Ok(Rv::val(if typ == ParamType::Int { Value::Int(i) } else { Value::Int64(i) }))
+                    Ok(Rv::val(if typ == ParamType::Int {
+                        Value::Int(i)
+                    } else {
+                        Value::Int64(i)
+                    }))
                 }
                 _ => Err(self.errorf(format!("expected integer; found {}", found()))),
             },
@@ -840,7 +920,9 @@ impl<'t> Exec<'t, '_> {
                 Arg::Bool { value, .. } => Ok(Rv::val(Value::Bool(*value))),
                 Arg::Number { number, .. } => self.ideal_constant(n, number),
                 Arg::String { text, .. } => Ok(Rv::val(Value::string(text.as_str()))),
-                _ => Err(self.errorf(format!("can't handle assignment of {n} to empty interface argument"))),
+                _ => Err(self.errorf(format!(
+                    "can't handle assignment of {n} to empty interface argument"
+                ))),
             },
             t => Err(self.errorf(format!("can't handle {n} for arg of type {}", t.go_name()))),
         }
@@ -871,8 +953,15 @@ impl<'t> Exec<'t, '_> {
         if ok {
             return Ok(Rv::V(v, boxed && typ == ParamType::Any));
         }
-        let got = if boxed && v.is_nil() { "interface {}".to_owned() } else { v.type_name() };
-        Err(self.errorf(format!("wrong type for value; expected {}; got {got}", typ.go_name())))
+        let got = if boxed && v.is_nil() {
+            "interface {}".to_owned()
+        } else {
+            v.type_name()
+        };
+        Err(self.errorf(format!(
+            "wrong type for value; expected {}; got {got}",
+            typ.go_name()
+        )))
     }
 
     fn print_value(&mut self, _node: &'t Node, v: &Rv) -> R<()> {
@@ -884,7 +973,8 @@ impl<'t> Exec<'t, '_> {
     }
 
     fn call_builtin(&mut self, name: &str, args: &[Arg], argv: Vec<Rv>) -> Result<Rv, FuncError> {
-        let to_values = |argv: Vec<Rv>| -> Vec<Value> { argv.into_iter().map(Rv::into_value).collect() };
+        let to_values =
+            |argv: Vec<Rv>| -> Vec<Value> { argv.into_iter().map(Rv::into_value).collect() };
         match name {
             "not" => Ok(Rv::val(Value::Bool(!argv.first().is_some_and(Rv::truth)))),
             "len" => builtin_len(argv.first().unwrap_or(&Rv::Invalid)).map(Rv::val),
@@ -893,7 +983,10 @@ impl<'t> Exec<'t, '_> {
             "eq" => builtin_eq(&argv).map(|b| Rv::val(Value::Bool(b))),
             "ne" => builtin_eq(&argv).map(|b| Rv::val(Value::Bool(!b))),
             "lt" | "le" | "gt" | "ge" => {
-                let (a, b) = (argv.first().unwrap_or(&Rv::Invalid), argv.get(1).unwrap_or(&Rv::Invalid));
+                let (a, b) = (
+                    argv.first().unwrap_or(&Rv::Invalid),
+                    argv.get(1).unwrap_or(&Rv::Invalid),
+                );
                 let r = match name {
                     "lt" => builtin_lt(a, b)?,
                     "le" => builtin_lt(a, b)? || builtin_eq(&argv)?,
@@ -915,14 +1008,21 @@ impl<'t> Exec<'t, '_> {
                 }
                 Ok(Rv::val(Value::from(sprintf(&format, &values))))
             }
-            "html" => Ok(Rv::val(Value::from(html_escape(&eval_args(to_values(argv)))))),
+            "html" => Ok(Rv::val(Value::from(html_escape(&eval_args(to_values(
+                argv,
+            )))))),
             "js" => Ok(Rv::val(Value::from(js_escape(&eval_args(to_values(argv)))))),
-            "urlquery" => Ok(Rv::val(Value::from(query_escape(&eval_args(to_values(argv)))))),
+            "urlquery" => Ok(Rv::val(Value::from(query_escape(&eval_args(to_values(
+                argv,
+            )))))),
             "call" => {
                 let callee = args.first().map(|a| a.to_string()).unwrap_or_default();
                 match argv.first().and_then(Rv::concrete) {
                     None => Err(FuncError::new("call of nil")),
-                    Some(v) => Err(FuncError::new(format!("non-function {callee} of type {}", v.type_name()))),
+                    Some(v) => Err(FuncError::new(format!(
+                        "non-function {callee} of type {}",
+                        v.type_name()
+                    ))),
                 }
             }
             _ => Err(FuncError::new(format!("unknown builtin {name}"))),
@@ -936,7 +1036,13 @@ fn eval_args(args: Vec<Value>) -> String {
     }
     let args: Vec<Value> = args
         .into_iter()
-        .map(|a| if a.is_nil() { Value::from("<no value>") } else { a })
+        .map(|a| {
+            if a.is_nil() {
+                Value::from("<no value>")
+            } else {
+                a
+            }
+        })
         .collect();
     sprint(&args)
 }
@@ -981,7 +1087,9 @@ fn query_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             b' ' => out.push('+'),
             b => out.push_str(&format!("%{b:02X}")),
         }
@@ -991,7 +1099,9 @@ fn query_escape(s: &str) -> String {
 
 fn builtin_len(item: &Rv) -> Result<Value, FuncError> {
     match item {
-        Rv::Invalid => Err(FuncError::new("reflect: call of reflect.Value.Type on zero Value")),
+        Rv::Invalid => Err(FuncError::new(
+            "reflect: call of reflect.Value.Type on zero Value",
+        )),
         Rv::V(Value::Nil, _) => Err(FuncError::new("len of nil pointer")),
         Rv::V(v, _) => match v {
             Value::String(s) => Ok(Value::Int(s.len() as i64)),
@@ -1008,7 +1118,10 @@ fn index_arg(index: Option<&Value>, cap: usize) -> Result<usize, FuncError> {
         Some(Value::Uint(u)) => i128::from(*u),
         None => return Err(FuncError::new("cannot index slice/array with nil")),
         Some(v) => {
-            return Err(FuncError::new(format!("cannot index slice/array with type {}", v.type_name())));
+            return Err(FuncError::new(format!(
+                "cannot index slice/array with type {}",
+                v.type_name()
+            )));
         }
     };
     if x < 0 || x > cap as i128 {
@@ -1028,7 +1141,9 @@ fn builtin_index(argv: &[Rv]) -> Result<Rv, FuncError> {
     for index in &argv[1..] {
         let index = index.concrete();
         let cur = match &item {
-            Rv::V(Value::Nil, _) | Rv::Invalid => return Err(FuncError::new("index of nil pointer")),
+            Rv::V(Value::Nil, _) | Rv::Invalid => {
+                return Err(FuncError::new("index of nil pointer"));
+            }
             Rv::V(v, _) => v.clone(),
         };
         item = match &cur {
@@ -1063,7 +1178,10 @@ fn builtin_index(argv: &[Rv]) -> Result<Rv, FuncError> {
                 }
             }
             other => {
-                return Err(FuncError::new(format!("can't index item of type {}", other.type_name())));
+                return Err(FuncError::new(format!(
+                    "can't index item of type {}",
+                    other.type_name()
+                )));
             }
         };
     }
@@ -1076,7 +1194,10 @@ fn builtin_slice(argv: &[Rv]) -> Result<Rv, FuncError> {
     };
     let indexes = &argv[1..];
     if indexes.len() > 3 {
-        return Err(FuncError::new(format!("too many slice indexes: {}", indexes.len())));
+        return Err(FuncError::new(format!(
+            "too many slice indexes: {}",
+            indexes.len()
+        )));
     }
     let cap = match item {
         Value::String(s) => {
@@ -1086,17 +1207,28 @@ fn builtin_slice(argv: &[Rv]) -> Result<Rv, FuncError> {
             s.len()
         }
         Value::List(l) => l.len(),
-        other => return Err(FuncError::new(format!("can't slice item of type {}", other.type_name()))),
+        other => {
+            return Err(FuncError::new(format!(
+                "can't slice item of type {}",
+                other.type_name()
+            )));
+        }
     };
     let mut idx = [0usize, cap, 0];
     for (i, index) in indexes.iter().enumerate() {
         idx[i] = index_arg(index.concrete(), cap)?;
     }
     if idx[0] > idx[1] {
-        return Err(FuncError::new(format!("invalid slice index: {} > {}", idx[0], idx[1])));
+        return Err(FuncError::new(format!(
+            "invalid slice index: {} > {}",
+            idx[0], idx[1]
+        )));
     }
     if indexes.len() == 3 && idx[1] > idx[2] {
-        return Err(FuncError::new(format!("invalid slice index: {} > {}", idx[1], idx[2])));
+        return Err(FuncError::new(format!(
+            "invalid slice index: {} > {}",
+            idx[1], idx[2]
+        )));
     }
     Ok(Rv::val(match item {
         Value::String(s) => {
@@ -1155,7 +1287,12 @@ fn builtin_eq(argv: &[Rv]) -> Result<bool, FuncError> {
                         let b = arg.cloned().unwrap_or_default();
                         return Err(FuncError::new(sprintf(
                             "non-comparable types %s: %v, %s: %v",
-                            &[a.clone(), Value::from(a.type_name()), Value::from(b.type_name()), b],
+                            &[
+                                a.clone(),
+                                Value::from(a.type_name()),
+                                Value::from(b.type_name()),
+                                b,
+                            ],
                         )));
                     }
                     if is_nil_kind(arg1) || is_nil_kind(arg) {
@@ -1199,8 +1336,12 @@ fn builtin_lt(a: &Rv, b: &Rv) -> Result<bool, FuncError> {
     };
     if k1 != k2 {
         return match (k1, k2) {
-            (BasicKind::Int, BasicKind::Uint) => Ok(a.as_i64() < 0 || (a.as_i64() as u64) < b.as_i64() as u64),
-            (BasicKind::Uint, BasicKind::Int) => Ok(b.as_i64() >= 0 && (a.as_i64() as u64) < b.as_i64() as u64),
+            (BasicKind::Int, BasicKind::Uint) => {
+                Ok(a.as_i64() < 0 || (a.as_i64() as u64) < b.as_i64() as u64)
+            }
+            (BasicKind::Uint, BasicKind::Int) => {
+                Ok(b.as_i64() >= 0 && (a.as_i64() as u64) < b.as_i64() as u64)
+            }
             _ => Err(FuncError::new(format!(
                 "incompatible types for comparison: {} and {}",
                 a.type_name(),

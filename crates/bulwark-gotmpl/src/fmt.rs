@@ -47,7 +47,11 @@ pub fn format_float(f: f64, fmt: char, prec: i32) -> String {
         return "NaN".into();
     }
     if f.is_infinite() {
-        return if f > 0.0 { "+Inf".into() } else { "-Inf".into() };
+        return if f > 0.0 {
+            "+Inf".into()
+        } else {
+            "-Inf".into()
+        };
     }
     if f.is_sign_negative() {
         s.push('-');
@@ -55,8 +59,16 @@ pub fn format_float(f: f64, fmt: char, prec: i32) -> String {
     let a = f.abs();
     match fmt {
         'e' | 'E' => {
-            let d = if prec < 0 { shortest(a) } else { rounded_e(a, prec as usize + 1) };
-            let p = if prec < 0 { d.digits.len() as i32 - 1 } else { prec };
+            let d = if prec < 0 {
+                shortest(a)
+            } else {
+                rounded_e(a, prec as usize + 1)
+            };
+            let p = if prec < 0 {
+                d.digits.len() as i32 - 1
+            } else {
+                prec
+            };
             fmt_e(&mut s, &d, p, fmt);
         }
         'f' | 'F' => {
@@ -120,7 +132,10 @@ fn parse_e(text: &str) -> Digits {
     if digits == [b'0'] {
         return Digits { digits, dp: 1 };
     }
-    Digits { digits, dp: exp + 1 }
+    Digits {
+        digits,
+        dp: exp + 1,
+    }
 }
 
 fn shortest(a: f64) -> Digits {
@@ -286,7 +301,11 @@ fn parse_num(fmt: &[u8], mut i: usize, end: usize) -> (Option<usize>, usize) {
 
 impl Printer {
     fn write_padding(&mut self, n: usize) {
-        let c = if self.f.zero && !self.f.minus { '0' } else { ' ' };
+        let c = if self.f.zero && !self.f.minus {
+            '0'
+        } else {
+            ' '
+        };
         for _ in 0..n {
             self.buf.push(c);
         }
@@ -318,10 +337,10 @@ impl Printer {
     }
 
     fn truncate<'a>(&self, s: &'a str) -> &'a str {
-        if let Some(p) = self.f.prec {
-            if let Some((i, _)) = s.char_indices().nth(p) {
-                return &s[..i];
-            }
+        if let Some(p) = self.f.prec
+            && let Some((i, _)) = s.char_indices().nth(p)
+        {
+            return &s[..i];
         }
         s
     }
@@ -377,8 +396,14 @@ impl Printer {
             }
             // Argument index.
             let mut after_index;
-            (arg_num, i, after_index) =
-                self.arg_number(arg_num, fb, i, args.len(), &mut reordered, &mut good_arg_num);
+            (arg_num, i, after_index) = self.arg_number(
+                arg_num,
+                fb,
+                i,
+                args.len(),
+                &mut reordered,
+                &mut good_arg_num,
+            );
             // Width.
             if i < end && fb[i] == b'*' {
                 i += 1;
@@ -409,8 +434,14 @@ impl Printer {
                 if after_index {
                     good_arg_num = false;
                 }
-                (arg_num, i, after_index) =
-                    self.arg_number(arg_num, fb, i, args.len(), &mut reordered, &mut good_arg_num);
+                (arg_num, i, after_index) = self.arg_number(
+                    arg_num,
+                    fb,
+                    i,
+                    args.len(),
+                    &mut reordered,
+                    &mut good_arg_num,
+                );
                 if i < end && fb[i] == b'*' {
                     i += 1;
                     let (n, ok, next) = int_from_arg(args, arg_num);
@@ -431,8 +462,14 @@ impl Printer {
                 }
             }
             if !after_index {
-                (arg_num, i, _) =
-                    self.arg_number(arg_num, fb, i, args.len(), &mut reordered, &mut good_arg_num);
+                (arg_num, i, _) = self.arg_number(
+                    arg_num,
+                    fb,
+                    i,
+                    args.len(),
+                    &mut reordered,
+                    &mut good_arg_num,
+                );
             }
             if i >= end {
                 self.buf.push_str("%!(NOVERB)");
@@ -719,14 +756,14 @@ impl Printer {
                     s.push('0');
                 }
                 s.push_str(&hex);
-                if self.f.sharp && u <= 0x10ffff {
-                    if let Some(c) = char::from_u32(u as u32) {
-                        if is_print(c) {
-                            s.push_str(" '");
-                            s.push(c);
-                            s.push('\'');
-                        }
-                    }
+                if self.f.sharp
+                    && u <= 0x10ffff
+                    && let Some(c) = char::from_u32(u as u32)
+                    && is_print(c)
+                {
+                    s.push_str(" '");
+                    s.push(c);
+                    s.push('\'');
                 }
                 self.pad_no_zero(&s);
             }
@@ -736,7 +773,11 @@ impl Printer {
 
     fn fmt_int_base(&mut self, u: u64, base: u64, signed: bool, verb: char, digits: &[u8; 17]) {
         let negative = signed && (u as i64) < 0;
-        let mut u = if negative { (u as i64).unsigned_abs() } else { u };
+        let mut u = if negative {
+            (u as i64).unsigned_abs()
+        } else {
+            u
+        };
         let mut prec = 0usize;
         if let Some(p) = self.f.prec {
             prec = p;
@@ -767,10 +808,8 @@ impl Printer {
         if self.f.sharp {
             match base {
                 2 => rev.extend_from_slice(b"b0"),
-                8 => {
-                    if rev.last() != Some(&b'0') {
-                        rev.push(b'0');
-                    }
+                8 if rev.last() != Some(&b'0') => {
+                    rev.push(b'0');
                 }
                 16 => {
                     rev.push(digits[16]);
@@ -830,17 +869,17 @@ impl Printer {
         }
         if self.f.plus || sign != '+' {
             let full = format!("{sign}{body}");
-            if self.f.zero && !self.f.minus {
-                if let Some(w) = self.f.wid {
-                    if w > full.len() {
-                        self.buf.push(sign);
-                        for _ in 0..(w - full.len()) {
-                            self.buf.push('0');
-                        }
-                        self.buf.push_str(&body);
-                        return;
-                    }
+            if self.f.zero
+                && !self.f.minus
+                && let Some(w) = self.f.wid
+                && w > full.len()
+            {
+                self.buf.push(sign);
+                for _ in 0..(w - full.len()) {
+                    self.buf.push('0');
                 }
+                self.buf.push_str(&body);
+                return;
             }
             self.pad(&full);
             return;
@@ -930,7 +969,7 @@ mod tests {
         for (f, want) in [
             (1e6, "1e+06"),
             (100000.0, "100000"),
-            (3.14, "3.14"),
+            (3.25, "3.25"),
             (1e-5, "1e-05"),
             (0.0001, "0.0001"),
             (0.0, "0"),

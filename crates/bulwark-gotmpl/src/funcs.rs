@@ -60,12 +60,18 @@ pub struct Signature {
 impl Signature {
     /// Fixed parameters only.
     pub fn fixed(params: &[ParamType]) -> Signature {
-        Signature { params: params.to_vec(), variadic: None }
+        Signature {
+            params: params.to_vec(),
+            variadic: None,
+        }
     }
 
     /// Fixed parameters then `...tail`.
     pub fn variadic(params: &[ParamType], tail: ParamType) -> Signature {
-        Signature { params: params.to_vec(), variadic: Some(tail) }
+        Signature {
+            params: params.to_vec(),
+            variadic: Some(tail),
+        }
     }
 }
 
@@ -123,7 +129,13 @@ impl FuncMap {
     where
         F: Fn(&mut CallContext<'_>, Vec<Value>) -> Result<Value, FuncError> + Send + Sync + 'static,
     {
-        self.insert(name, Arc::new(ClosureFunction { signature, f: Box::new(f) }));
+        self.insert(
+            name,
+            Arc::new(ClosureFunction {
+                signature,
+                f: Box::new(f),
+            }),
+        );
     }
 
     /// Whether `name` is defined here.

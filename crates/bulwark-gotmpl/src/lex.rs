@@ -153,11 +153,11 @@ pub(crate) fn is_alphanumeric(r: Option<char>) -> bool {
 fn is_nd(c: char) -> bool {
     // Decimal digit blocks (Nd): each block is ten consecutive code points starting here.
     const STARTS: &[u32] = &[
-        0x660, 0x6f0, 0x7c0, 0x966, 0x9e6, 0xa66, 0xae6, 0xb66, 0xbe6, 0xc66, 0xce6, 0xd66,
-        0xde6, 0xe50, 0xed0, 0xf20, 0x1040, 0x1090, 0x17e0, 0x1810, 0x1946, 0x19d0, 0x1a80,
-        0x1a90, 0x1b50, 0x1bb0, 0x1c40, 0x1c50, 0xa620, 0xa8d0, 0xa900, 0xa9d0, 0xa9f0, 0xaa50,
-        0xabf0, 0xff10, 0x104a0, 0x11066, 0x110f0, 0x11136, 0x111d0, 0x112f0, 0x11450, 0x114d0,
-        0x11650, 0x116c0, 0x11730, 0x118e0, 0x1d7ce, 0x1d7d8, 0x1d7e2, 0x1d7ec, 0x1d7f6,
+        0x660, 0x6f0, 0x7c0, 0x966, 0x9e6, 0xa66, 0xae6, 0xb66, 0xbe6, 0xc66, 0xce6, 0xd66, 0xde6,
+        0xe50, 0xed0, 0xf20, 0x1040, 0x1090, 0x17e0, 0x1810, 0x1946, 0x19d0, 0x1a80, 0x1a90,
+        0x1b50, 0x1bb0, 0x1c40, 0x1c50, 0xa620, 0xa8d0, 0xa900, 0xa9d0, 0xa9f0, 0xaa50, 0xabf0,
+        0xff10, 0x104a0, 0x11066, 0x110f0, 0x11136, 0x111d0, 0x112f0, 0x11450, 0x114d0, 0x11650,
+        0x116c0, 0x11730, 0x118e0, 0x1d7ce, 0x1d7d8, 0x1d7e2, 0x1d7ec, 0x1d7f6,
     ];
     let n = c as u32;
     STARTS.iter().any(|&s| n >= s && n < s + 10)
@@ -215,12 +215,13 @@ impl<'a> Lexer<'a> {
     }
 
     fn backup(&mut self) {
-        if !self.at_eof && self.pos > 0 {
-            if let Some(c) = self.input[..self.pos].chars().next_back() {
-                self.pos -= c.len_utf8();
-                if c == '\n' {
-                    self.line -= 1;
-                }
+        if !self.at_eof
+            && self.pos > 0
+            && let Some(c) = self.input[..self.pos].chars().next_back()
+        {
+            self.pos -= c.len_utf8();
+            if c == '\n' {
+                self.line -= 1;
             }
         }
     }
@@ -266,7 +267,12 @@ impl<'a> Lexer<'a> {
     }
 
     fn errorf(&mut self, msg: String) -> Item {
-        let item = Item { typ: ItemType::Error, pos: self.start, val: msg, line: self.start_line };
+        let item = Item {
+            typ: ItemType::Error,
+            pos: self.start,
+            val: msg,
+            line: self.start_line,
+        };
         self.done = true;
         item
     }
@@ -274,9 +280,18 @@ impl<'a> Lexer<'a> {
     /// The next token; after an error or EOF, EOF forever.
     pub fn next_item(&mut self) -> Item {
         if self.done {
-            return Item { typ: ItemType::Eof, pos: self.pos, val: "EOF".into(), line: self.start_line };
+            return Item {
+                typ: ItemType::Eof,
+                pos: self.pos,
+                val: "EOF".into(),
+                line: self.start_line,
+            };
         }
-        let mut state = if self.inside_action { State::InsideAction } else { State::Text };
+        let mut state = if self.inside_action {
+            State::InsideAction
+        } else {
+            State::Text
+        };
         loop {
             let step = match state {
                 State::Text => self.lex_text(),
@@ -288,9 +303,15 @@ impl<'a> Lexer<'a> {
                 State::Identifier => self.lex_identifier(),
                 State::Field => self.lex_field_or_variable(ItemType::Field),
                 State::Variable => self.lex_variable(),
-                State::Char => self.lex_quoted('\'', "unterminated character constant", ItemType::CharConstant),
+                State::Char => self.lex_quoted(
+                    '\'',
+                    "unterminated character constant",
+                    ItemType::CharConstant,
+                ),
                 State::Number => self.lex_number(),
-                State::Quote => self.lex_quoted('"', "unterminated quoted string", ItemType::String),
+                State::Quote => {
+                    self.lex_quoted('"', "unterminated quoted string", ItemType::String)
+                }
                 State::RawQuote => self.lex_raw_quote(),
             };
             match step {
@@ -431,10 +452,10 @@ impl<'a> Lexer<'a> {
             Some('$') => Step::Go(State::Variable),
             Some('\'') => Step::Go(State::Char),
             Some('.') => {
-                if let Some(&b) = self.input.as_bytes().get(self.pos) {
-                    if !b.is_ascii_digit() {
-                        return Step::Go(State::Field);
-                    }
+                if let Some(&b) = self.input.as_bytes().get(self.pos)
+                    && !b.is_ascii_digit()
+                {
+                    return Step::Go(State::Field);
                 }
                 self.backup();
                 Step::Go(State::Number)
@@ -458,8 +479,12 @@ impl<'a> Lexer<'a> {
                 self.backup();
                 Step::Go(State::Identifier)
             }
-            Some(c) if c.is_ascii() && !c.is_ascii_control() => Step::Emit(self.this_item(ItemType::Char)),
-            Some(c) => Step::Emit(self.errorf(format!("unrecognized character in action: {}", sharp_u(c)))),
+            Some(c) if c.is_ascii() && !c.is_ascii_control() => {
+                Step::Emit(self.this_item(ItemType::Char))
+            }
+            Some(c) => {
+                Step::Emit(self.errorf(format!("unrecognized character in action: {}", sharp_u(c))))
+            }
         }
     }
 
@@ -513,7 +538,11 @@ impl<'a> Lexer<'a> {
 
     fn lex_field_or_variable(&mut self, typ: ItemType) -> Step {
         if self.at_terminator() {
-            let t = if typ == ItemType::Variable { ItemType::Variable } else { ItemType::Dot };
+            let t = if typ == ItemType::Variable {
+                ItemType::Variable
+            } else {
+                ItemType::Dot
+            };
             return Step::Emit(self.this_item(t));
         }
         let r;
@@ -571,12 +600,16 @@ impl<'a> Lexer<'a> {
     fn lex_number(&mut self) -> Step {
         if !self.scan_number() {
             let text = self.input[self.start..self.pos].to_owned();
-            return Step::Emit(self.errorf(format!("bad number syntax: {}", crate::fmt::quote(&text))));
+            return Step::Emit(
+                self.errorf(format!("bad number syntax: {}", crate::fmt::quote(&text))),
+            );
         }
         if let Some('+' | '-') = self.peek() {
             if !self.scan_number() || !self.input[..self.pos].ends_with('i') {
                 let text = self.input[self.start..self.pos].to_owned();
-                return Step::Emit(self.errorf(format!("bad number syntax: {}", crate::fmt::quote(&text))));
+                return Step::Emit(
+                    self.errorf(format!("bad number syntax: {}", crate::fmt::quote(&text))),
+                );
             }
             return Step::Emit(self.this_item(ItemType::Complex));
         }

@@ -54,7 +54,12 @@ pub enum Node {
     /// `{{if}}`, `{{range}}`, `{{with}}`.
     Branch(Box<Branch>),
     /// `{{template "name" pipeline}}` (and the call half of `{{block}}`).
-    Template { pos: Pos, line: usize, name: String, pipe: Option<Pipe> },
+    Template {
+        pos: Pos,
+        line: usize,
+        name: String,
+        pipe: Option<Pipe>,
+    },
     /// `{{break}}`.
     Break { pos: Pos, line: usize },
     /// `{{continue}}`.
@@ -151,13 +156,21 @@ pub enum Arg {
     /// `$x.A`
     Variable(Variable),
     /// `(pipe).A.B` or another term followed by fields.
-    Chain { pos: Pos, node: Box<Arg>, fields: Vec<String> },
+    Chain {
+        pos: Pos,
+        node: Box<Arg>,
+        fields: Vec<String>,
+    },
     /// `true` / `false`
     Bool { pos: Pos, value: bool },
     /// A number or character constant.
     Number { pos: Pos, number: Box<Number> },
     /// A string constant: source text (with quotes) and value.
-    String { pos: Pos, quoted: String, text: String },
+    String {
+        pos: Pos,
+        quoted: String,
+        text: String,
+    },
     /// `(pipeline)`
     Pipe(Box<Pipe>),
 }

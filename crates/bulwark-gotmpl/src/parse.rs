@@ -7,8 +7,7 @@ use std::sync::Arc;
 use crate::error::ParseError;
 use crate::lex::{Item, ItemType, Lexer};
 use crate::node::{
-    Arg, Branch, BranchKind, Command, List, Node, Number, Pipe, Pos, Tree, Variable,
-    is_empty_list,
+    Arg, Branch, BranchKind, Command, List, Node, Number, Pipe, Pos, Tree, Variable, is_empty_list,
 };
 
 /// Parser settings.
@@ -26,13 +25,22 @@ pub struct ParseOptions<'a> {
 
 impl ParseOptions<'_> {
     pub(crate) fn left_delim_or_default(&self) -> &str {
-        if self.left_delim.is_empty() { "{{" } else { self.left_delim }
+        if self.left_delim.is_empty() {
+            "{{"
+        } else {
+            self.left_delim
+        }
     }
 }
 
 impl Default for ParseOptions<'_> {
     fn default() -> Self {
-        ParseOptions { left_delim: "", right_delim: "", skip_func_check: false, max_depth: 1000 }
+        ParseOptions {
+            left_delim: "",
+            right_delim: "",
+            skip_func_check: false,
+            max_depth: 1000,
+        }
     }
 }
 
@@ -75,15 +83,20 @@ fn is_builtin_or(has_function: &dyn Fn(&str) -> bool, name: &str) -> bool {
 }
 
 fn eof_item() -> Item {
-    Item { typ: ItemType::Eof, pos: 0, val: String::new(), line: 0 }
+    Item {
+        typ: ItemType::Eof,
+        pos: 0,
+        val: String::new(),
+        line: 0,
+    }
 }
 
 type PResult<T> = Result<T, ParseError>;
 
 enum Parsed {
     Node(Node),
-    End { pos: Pos },
-    Else { pos: Pos, line: usize },
+    End,
+    Else { pos: Pos },
 }
 
 struct Saved {
@@ -173,7 +186,10 @@ impl Parser<'_, '_> {
         if token.typ == ItemType::Error {
             let mut extra = String::new();
             if self.action_line != 0 && self.action_line != token.line {
-                extra = format!(" in action started at {}:{}", self.parse_name, self.action_line);
+                extra = format!(
+                    " in action started at {}:{}",
+                    self.parse_name, self.action_line
+                );
                 if token.val.ends_with(" action") {
                     extra = extra[" in action".len()..].to_owned();
                 }
@@ -220,15 +236,14 @@ impl Parser<'_, '_> {
     }
 
     fn save_for_subtree(&mut self, name: String) -> Saved {
-        let saved = Saved {
+        Saved {
             name: std::mem::replace(&mut self.name, name),
             token: std::mem::replace(&mut self.token, [eof_item(), eof_item(), eof_item()]),
             peek_count: std::mem::replace(&mut self.peek_count, 0),
             vars: std::mem::replace(&mut self.vars, vec!["$".into()]),
             action_line: std::mem::replace(&mut self.action_line, 0),
             range_depth: std::mem::replace(&mut self.range_depth, 0),
-        };
-        saved
+        }
     }
 
     fn restore(&mut self, s: Saved) {
@@ -241,7 +256,10 @@ impl Parser<'_, '_> {
     }
 
     fn parse_top(&mut self) -> PResult<List> {
-        let mut root = List { pos: self.peek().pos, nodes: Vec::new() };
+        let mut root = List {
+            pos: self.peek().pos,
+            nodes: Vec::new(),
+        };
         while self.peek().typ != ItemType::Eof {
             if self.peek().typ == ItemType::LeftDelim {
                 let delim = self.next();
@@ -256,7 +274,7 @@ impl Parser<'_, '_> {
             }
             match self.text_or_action()? {
                 Parsed::Node(n) => root.nodes.push(n),
-                Parsed::End { .. } => return Err(self.errorf("unexpected {{end}}")),
+                Parsed::End => return Err(self.errorf("unexpected {{end}}")),
                 Parsed::Else { .. } => return Err(self.errorf("unexpected {{else}}")),
             }
         }
@@ -280,7 +298,10 @@ impl Parser<'_, '_> {
     }
 
     fn item_list(&mut self) -> PResult<(List, Parsed)> {
-        let mut list = List { pos: self.peek_non_space().pos, nodes: Vec::new() };
+        let mut list = List {
+            pos: self.peek_non_space().pos,
+            nodes: Vec::new(),
+        };
         while self.peek_non_space().typ != ItemType::Eof {
             match self.text_or_action()? {
                 Parsed::Node(n) => list.nodes.push(n),
@@ -293,7 +314,10 @@ impl Parser<'_, '_> {
     fn text_or_action(&mut self) -> PResult<Parsed> {
         let token = self.next_non_space();
         match token.typ {
-            ItemType::Text => Ok(Parsed::Node(Node::Text { pos: token.pos, text: token.val })),
+            ItemType::Text => Ok(Parsed::Node(Node::Text {
+                pos: token.pos,
+                text: token.val,
+            })),
             ItemType::LeftDelim => {
                 self.action_line = token.line;
                 let r = self.action();
@@ -320,8 +344,8 @@ impl Parser<'_, '_> {
             ItemType::Continue => return self.break_control(token.pos, token.line, "{{continue}}"),
             ItemType::Else => return self.else_control(),
             ItemType::End => {
-                let t = self.expect(ItemType::RightDelim, "end")?;
-                return Ok(Parsed::End { pos: t.pos });
+                self.expect(ItemType::RightDelim, "end")?;
+                return Ok(Parsed::End);
             }
             ItemType::If => return self.nested(|p| p.if_control()),
             ItemType::Range => return self.nested(|p| p.branch_control(BranchKind::Range)),
@@ -332,7 +356,11 @@ impl Parser<'_, '_> {
         self.backup();
         let token = self.peek();
         let pipe = self.pipeline("command", ItemType::RightDelim)?;
-        Ok(Parsed::Node(Node::Action { pos: token.pos, line: token.line, pipe }))
+        Ok(Parsed::Node(Node::Action {
+            pos: token.pos,
+            line: token.line,
+            pipe,
+        }))
     }
 
     fn nested(&mut self, f: impl FnOnce(&mut Self) -> PResult<Node>) -> PResult<Parsed> {
@@ -360,10 +388,10 @@ impl Parser<'_, '_> {
     fn else_control(&mut self) -> PResult<Parsed> {
         let peek = self.peek_non_space();
         if peek.typ == ItemType::If || peek.typ == ItemType::With {
-            return Ok(Parsed::Else { pos: peek.pos, line: peek.line });
+            return Ok(Parsed::Else { pos: peek.pos });
         }
         let token = self.expect(ItemType::RightDelim, "else")?;
-        Ok(Parsed::Else { pos: token.pos, line: token.line })
+        Ok(Parsed::Else { pos: token.pos })
     }
 
     fn if_control(&mut self) -> PResult<Node> {
@@ -406,7 +434,7 @@ impl Parser<'_, '_> {
         let (list, next) = r?;
         let mut else_list = None;
         match next {
-            Parsed::End { .. } => {}
+            Parsed::End => {}
             Parsed::Else { pos, .. } => {
                 let chained = match kind {
                     BranchKind::If if self.peek().typ == ItemType::If => Some(BranchKind::If),
@@ -418,11 +446,14 @@ impl Parser<'_, '_> {
                     self.enter()?;
                     let inner = self.branch_control(k);
                     self.depth -= 1;
-                    else_list = Some(List { pos, nodes: vec![inner?] });
+                    else_list = Some(List {
+                        pos,
+                        nodes: vec![inner?],
+                    });
                 } else {
                     let (l, next) = self.item_list()?;
                     match next {
-                        Parsed::End { .. } => {}
+                        Parsed::End => {}
                         _ => return Err(self.errorf("expected end; found {{else}}")),
                     }
                     else_list = Some(l);
@@ -440,7 +471,7 @@ impl Parser<'_, '_> {
         let pipe = self.pipeline(context, ItemType::RightDelim)?;
         let saved = self.save_for_subtree(name.clone());
         let r = match self.item_list() {
-            Ok((list, Parsed::End { .. })) => self.add(name.clone(), list).map(|()| true),
+            Ok((list, Parsed::End)) => self.add(name.clone(), list).map(|()| true),
             Ok(_) => Ok(false),
             Err(e) => Err(e),
         };
@@ -448,7 +479,12 @@ impl Parser<'_, '_> {
         if !r? {
             return Err(self.errorf(format!("unexpected {{{{else}}}} in {context}")));
         }
-        Ok(Node::Template { pos: token.pos, line: token.line, name, pipe: Some(pipe) })
+        Ok(Node::Template {
+            pos: token.pos,
+            line: token.line,
+            name,
+            pipe: Some(pipe),
+        })
     }
 
     fn template_control(&mut self) -> PResult<Parsed> {
@@ -460,19 +496,32 @@ impl Parser<'_, '_> {
             self.backup();
             pipe = Some(self.pipeline(context, ItemType::RightDelim)?);
         }
-        Ok(Parsed::Node(Node::Template { pos: token.pos, line: token.line, name, pipe }))
+        Ok(Parsed::Node(Node::Template {
+            pos: token.pos,
+            line: token.line,
+            name,
+            pipe,
+        }))
     }
 
     fn parse_template_name(&mut self, token: &Item, context: &str) -> PResult<String> {
         match token.typ {
-            ItemType::String | ItemType::RawString => unquote(&token.val).map_err(|e| self.errorf(e)),
+            ItemType::String | ItemType::RawString => {
+                unquote(&token.val).map_err(|e| self.errorf(e))
+            }
             _ => Err(self.unexpected(token, context)),
         }
     }
 
     fn pipeline(&mut self, context: &str, end: ItemType) -> PResult<Pipe> {
         let token = self.peek_non_space();
-        let mut pipe = Pipe { pos: token.pos, line: token.line, is_assign: false, decl: Vec::new(), cmds: Vec::new() };
+        let mut pipe = Pipe {
+            pos: token.pos,
+            line: token.line,
+            is_assign: false,
+            decl: Vec::new(),
+            cmds: Vec::new(),
+        };
         'decls: loop {
             let v = self.peek_non_space();
             if v.typ != ItemType::Variable {
@@ -485,12 +534,18 @@ impl Parser<'_, '_> {
                 ItemType::Assign | ItemType::Declare => {
                     pipe.is_assign = next.typ == ItemType::Assign;
                     self.next_non_space();
-                    pipe.decl.push(Variable { pos: v.pos, ident: vec![v.val.clone()] });
+                    pipe.decl.push(Variable {
+                        pos: v.pos,
+                        ident: vec![v.val.clone()],
+                    });
                     self.vars.push(v.val);
                 }
                 ItemType::Char if next.val == "," => {
                     self.next_non_space();
-                    pipe.decl.push(Variable { pos: v.pos, ident: vec![v.val.clone()] });
+                    pipe.decl.push(Variable {
+                        pos: v.pos,
+                        ident: vec![v.val.clone()],
+                    });
                     self.vars.push(v.val);
                     if context == "range" && pipe.decl.len() < 2 {
                         match self.peek_non_space().typ {
@@ -542,16 +597,28 @@ impl Parser<'_, '_> {
         for (i, c) in pipe.cmds.iter().enumerate().skip(1) {
             if matches!(
                 c.args.first(),
-                Some(Arg::Bool { .. } | Arg::Dot { .. } | Arg::Nil { .. } | Arg::Number { .. } | Arg::String { .. })
+                Some(
+                    Arg::Bool { .. }
+                        | Arg::Dot { .. }
+                        | Arg::Nil { .. }
+                        | Arg::Number { .. }
+                        | Arg::String { .. }
+                )
             ) {
-                return Err(self.errorf(format!("non executable command in pipeline stage {}", i + 1)));
+                return Err(self.errorf(format!(
+                    "non executable command in pipeline stage {}",
+                    i + 1
+                )));
             }
         }
         Ok(())
     }
 
     fn command(&mut self) -> PResult<Command> {
-        let mut cmd = Command { pos: self.peek_non_space().pos, args: Vec::new() };
+        let mut cmd = Command {
+            pos: self.peek_non_space().pos,
+            args: Vec::new(),
+        };
         loop {
             self.peek_non_space();
             if let Some(operand) = self.operand()? {
@@ -594,13 +661,21 @@ impl Parser<'_, '_> {
                     ident.extend(fields);
                     Arg::Variable(Variable { pos, ident })
                 }
-                Arg::Bool { .. } | Arg::String { .. } | Arg::Number { .. } | Arg::Nil { .. } | Arg::Dot { .. } => {
+                Arg::Bool { .. }
+                | Arg::String { .. }
+                | Arg::Number { .. }
+                | Arg::Nil { .. }
+                | Arg::Dot { .. } => {
                     return Err(self.errorf(format!(
                         "unexpected . after term {}",
                         crate::fmt::quote(&node.to_string())
                     )));
                 }
-                other => Arg::Chain { pos, node: Box::new(other), fields },
+                other => Arg::Chain {
+                    pos,
+                    node: Box::new(other),
+                    fields,
+                },
             }));
         }
         Ok(Some(node))
@@ -617,24 +692,39 @@ impl Parser<'_, '_> {
                         crate::fmt::quote(&token.val)
                     )));
                 }
-                Arg::Identifier { pos, name: token.val }
+                Arg::Identifier {
+                    pos,
+                    name: token.val,
+                }
             }
             ItemType::Dot => Arg::Dot { pos },
             ItemType::Nil => Arg::Nil { pos },
             ItemType::Variable => {
-                if !self.vars.iter().any(|v| *v == token.val) {
+                if !self.vars.contains(&token.val) {
                     return Err(self.errorf(format!(
                         "undefined variable {}",
                         crate::fmt::quote(&token.val)
                     )));
                 }
-                Arg::Variable(Variable { pos, ident: vec![token.val] })
+                Arg::Variable(Variable {
+                    pos,
+                    ident: vec![token.val],
+                })
             }
-            ItemType::Field => Arg::Field { pos, ident: vec![token.val[1..].to_owned()] },
-            ItemType::Bool => Arg::Bool { pos, value: token.val == "true" },
+            ItemType::Field => Arg::Field {
+                pos,
+                ident: vec![token.val[1..].to_owned()],
+            },
+            ItemType::Bool => Arg::Bool {
+                pos,
+                value: token.val == "true",
+            },
             ItemType::CharConstant | ItemType::Complex | ItemType::Number => {
                 let number = new_number(&token.val, token.typ).map_err(|e| self.errorf(e))?;
-                Arg::Number { pos, number: Box::new(number) }
+                Arg::Number {
+                    pos,
+                    number: Box::new(number),
+                }
             }
             ItemType::LeftParen => {
                 self.enter()?;
@@ -644,7 +734,11 @@ impl Parser<'_, '_> {
             }
             ItemType::String | ItemType::RawString => {
                 let text = unquote(&token.val).map_err(|e| self.errorf(e))?;
-                Arg::String { pos, quoted: token.val, text }
+                Arg::String {
+                    pos,
+                    quoted: token.val,
+                    text,
+                }
             }
             _ => {
                 self.backup();
@@ -677,10 +771,8 @@ pub(crate) fn unquote(s: &str) -> Result<String, String> {
             let quote = q as char;
             let mut out = String::new();
             let mut rest = inner;
-            if q == b'\'' {
-                if rest.is_empty() {
-                    return Err(err());
-                }
+            if q == b'\'' && rest.is_empty() {
+                return Err(err());
             }
             let mut count = 0;
             while !rest.is_empty() {
@@ -779,17 +871,18 @@ pub(crate) fn unquote_char(s: &str, quote: char) -> Result<(char, &str), ()> {
 /// Go's `strconv.ParseInt/ParseUint(text, 0, 64)` syntax: sign, base prefix, underscores
 /// only between digits (and after a base prefix).
 fn parse_go_uint(text: &str) -> Option<u64> {
-    let (base, digits, prefixed) = if let Some(r) = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
-        (16, r, true)
-    } else if let Some(r) = text.strip_prefix("0b").or_else(|| text.strip_prefix("0B")) {
-        (2, r, true)
-    } else if let Some(r) = text.strip_prefix("0o").or_else(|| text.strip_prefix("0O")) {
-        (8, r, true)
-    } else if text.len() > 1 && text.starts_with('0') {
-        (8, &text[1..], true)
-    } else {
-        (10, text, false)
-    };
+    let (base, digits, prefixed) =
+        if let Some(r) = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
+            (16, r, true)
+        } else if let Some(r) = text.strip_prefix("0b").or_else(|| text.strip_prefix("0B")) {
+            (2, r, true)
+        } else if let Some(r) = text.strip_prefix("0o").or_else(|| text.strip_prefix("0O")) {
+            (8, r, true)
+        } else if text.len() > 1 && text.starts_with('0') {
+            (8, &text[1..], true)
+        } else {
+            (10, text, false)
+        };
     if !underscore_ok(digits, prefixed, base == 16) {
         return None;
     }
@@ -859,7 +952,10 @@ fn parse_go_float(text: &str) -> Option<f64> {
             return None;
         }
         let clean: String = body.chars().filter(|&c| c != '_').collect();
-        if !clean.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-')) {
+        if !clean
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
+        {
             return None;
         }
         if clean.starts_with(['e', 'E']) || clean == "." {
@@ -910,7 +1006,13 @@ fn parse_hex_float(h: &str) -> Option<f64> {
 
 /// Go's `newNumber`.
 fn new_number(text: &str, typ: ItemType) -> Result<Number, String> {
-    let mut n = Number { text: text.to_owned(), int: None, uint: None, float: None, complex: None };
+    let mut n = Number {
+        text: text.to_owned(),
+        int: None,
+        uint: None,
+        float: None,
+        complex: None,
+    };
     match typ {
         ItemType::CharConstant => {
             let inner = &text[1..];
@@ -941,14 +1043,18 @@ fn new_number(text: &str, typ: ItemType) -> Result<Number, String> {
         }
         _ => {}
     }
-    if let Some(body) = text.strip_suffix('i') {
-        if let Some(f) = parse_go_float(body).or_else(|| parse_go_int(body).map(|i| i as f64)) {
-            n.complex = Some((0.0, f));
-            simplify_complex(&mut n);
-            return Ok(n);
-        }
+    if let Some(body) = text.strip_suffix('i')
+        && let Some(f) = parse_go_float(body).or_else(|| parse_go_int(body).map(|i| i as f64))
+    {
+        n.complex = Some((0.0, f));
+        simplify_complex(&mut n);
+        return Ok(n);
     }
-    n.uint = if text.starts_with(['+', '-']) { None } else { parse_go_uint(text) };
+    n.uint = if text.starts_with(['+', '-']) {
+        None
+    } else {
+        parse_go_uint(text)
+    };
     if let Some(i) = parse_go_int(text) {
         n.int = Some(i);
         if i == 0 {
@@ -964,28 +1070,31 @@ fn new_number(text: &str, typ: ItemType) -> Result<Number, String> {
             return Err(format!("integer overflow: {}", crate::fmt::quote(text)));
         }
         n.float = Some(f);
-        if f.fract() == 0.0 && f >= -9.223_372_036_854_776e18 && f < 9.223_372_036_854_776e18 {
+        if f.fract() == 0.0 && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) {
             n.int = Some(f as i64);
         }
-        if f.fract() == 0.0 && f >= 0.0 && f < 1.844_674_407_370_955_2e19 {
+        if f.fract() == 0.0 && (0.0..1.844_674_407_370_955_2e19).contains(&f) {
             n.uint = Some(f as u64);
         }
     }
     if n.int.is_none() && n.uint.is_none() && n.float.is_none() {
-        return Err(format!("illegal number syntax: {}", crate::fmt::quote(text)));
+        return Err(format!(
+            "illegal number syntax: {}",
+            crate::fmt::quote(text)
+        ));
     }
     Ok(n)
 }
 
 fn simplify_complex(n: &mut Number) {
-    if let Some((re, im)) = n.complex {
-        if im == 0.0 {
-            n.float = Some(re);
-            if re.fract() == 0.0 && re.abs() < 9.2e18 {
-                n.int = Some(re as i64);
-                if re >= 0.0 {
-                    n.uint = Some(re as u64);
-                }
+    if let Some((re, im)) = n.complex
+        && im == 0.0
+    {
+        n.float = Some(re);
+        if re.fract() == 0.0 && re.abs() < 9.2e18 {
+            n.int = Some(re as i64);
+            if re >= 0.0 {
+                n.uint = Some(re as u64);
             }
         }
     }

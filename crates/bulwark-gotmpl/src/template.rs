@@ -101,7 +101,12 @@ impl std::fmt::Debug for TemplateSet {
 impl TemplateSet {
     /// An empty set called `name` (Go: `template.New(name).Funcs(funcs)`).
     pub fn new(name: impl Into<String>, funcs: Arc<dyn FunctionRegistry>) -> TemplateSet {
-        TemplateSet { name: name.into(), trees: BTreeMap::new(), funcs, options: Options::default() }
+        TemplateSet {
+            name: name.into(),
+            trees: BTreeMap::new(),
+            funcs,
+            options: Options::default(),
+        }
     }
 
     /// An empty set with only the builtin functions.
@@ -142,8 +147,13 @@ impl TemplateSet {
             max_depth: self.options.limits.max_parse_depth,
         };
         // Only a text that could nest deeply needs the big stack.
-        let bound = text.matches('(').count() + text.matches(options.left_delim_or_default()).count();
-        let stack = if bound > 64 { self.options.limits.stack_size } else { None };
+        let bound =
+            text.matches('(').count() + text.matches(options.left_delim_or_default()).count();
+        let stack = if bound > 64 {
+            self.options.limits.stack_size
+        } else {
+            None
+        };
         let trees = with_stack(stack, || parse(name, text, options, &has))?;
         for (n, tree) in trees {
             if self.trees.contains_key(&n) && is_empty_list(&tree.root) {
@@ -211,7 +221,9 @@ fn with_stack<T: Send>(size: Option<usize>, f: impl FnOnce() -> T + Send) -> T {
     };
     let mut f = Some(f);
     let result = std::thread::scope(|scope| {
-        let builder = std::thread::Builder::new().name("gotmpl".into()).stack_size(size);
+        let builder = std::thread::Builder::new()
+            .name("gotmpl".into())
+            .stack_size(size);
         let job = f.take();
         match builder.spawn_scoped(scope, move || job.map(|job| job())) {
             Ok(handle) => Some(handle.join()),

@@ -55,12 +55,18 @@ fn test_funcs() -> FuncMap {
     use ParamType::{Any, Int, String as Str};
     let mut f = FuncMap::new();
     f.insert_fn("add", Signature::variadic(&[], Int), |_, args| {
-        Ok(Value::Int(args.iter().map(|a| match a {
-            Value::Int(i) => *i,
-            _ => 0,
-        }).sum()))
+        Ok(Value::Int(
+            args.iter()
+                .map(|a| match a {
+                    Value::Int(i) => *i,
+                    _ => 0,
+                })
+                .sum(),
+        ))
     });
-    f.insert_fn("echo", Signature::fixed(&[Any]), |_, mut args| Ok(args.remove(0)));
+    f.insert_fn("echo", Signature::fixed(&[Any]), |_, mut args| {
+        Ok(args.remove(0))
+    });
     f.insert_fn("makemap", Signature::variadic(&[], Str), |_, args| {
         let mut m = Map::new();
         for pair in args.chunks(2) {
@@ -71,7 +77,10 @@ fn test_funcs() -> FuncMap {
         Ok(Value::map(m))
     });
     f.insert_fn("oneArg", Signature::fixed(&[Str]), |_, args| {
-        Ok(Value::from(format!("oneArg={}", args[0].as_str().unwrap_or_default())))
+        Ok(Value::from(format!(
+            "oneArg={}",
+            args[0].as_str().unwrap_or_default()
+        )))
     });
     f.insert_fn("twoArgs", Signature::fixed(&[Str, Str]), |_, args| {
         Ok(Value::from(format!(
@@ -84,15 +93,23 @@ fn test_funcs() -> FuncMap {
         Ok(Value::from(bulwark_gotmpl::fmt::sprintln(&args)))
     });
     f.insert_fn("returnInt", Signature::fixed(&[]), |_, _| Ok(Value::Int(7)));
-    f.insert_fn("valueString", Signature::fixed(&[Str]), |_, _| Ok(Value::from("value is ignored")));
-    f.insert_fn("zeroArgs", Signature::fixed(&[]), |_, _| Ok(Value::from("zeroArgs")));
+    f.insert_fn("valueString", Signature::fixed(&[Str]), |_, _| {
+        Ok(Value::from("value is ignored"))
+    });
+    f.insert_fn("zeroArgs", Signature::fixed(&[]), |_, _| {
+        Ok(Value::from("zeroArgs"))
+    });
     f.insert_fn("mapOfThree", Signature::fixed(&[]), |_, _| {
         let mut m = Map::new();
         m.insert("three".into(), Value::Int(3));
         Ok(Value::map(m))
     });
-    f.insert_fn("die", Signature::fixed(&[]), |_, _| Err(FuncError::new("die")));
-    f.insert_fn("typeOf", Signature::fixed(&[Any]), |_, args| Ok(Value::from(args[0].type_name())));
+    f.insert_fn("die", Signature::fixed(&[]), |_, _| {
+        Err(FuncError::new("die"))
+    });
+    f.insert_fn("typeOf", Signature::fixed(&[Any]), |_, args| {
+        Ok(Value::from(args[0].type_name()))
+    });
     f.insert_fn("count", Signature::fixed(&[Int]), |_, args| {
         let n = match args[0] {
             Value::Int(n) => n,
@@ -101,16 +118,28 @@ fn test_funcs() -> FuncMap {
         if n == 0 {
             return Ok(Value::Nil);
         }
-        Ok(Value::list((0..n).map(|i| Value::from(((b'a' + i as u8) as char).to_string())).collect()))
+        Ok(Value::list(
+            (0..n)
+                .map(|i| Value::from(((b'a' + i as u8) as char).to_string()))
+                .collect(),
+        ))
     });
-    f.insert_fn("include", Signature::fixed(&[Str, Any]), |ctx: &mut CallContext<'_>, args| {
-        let name = args[0].as_str().unwrap_or_default().to_owned();
-        Ok(Value::from(ctx.execute_template(&name, &args[1])?))
-    });
-    f.insert_fn("tpl", Signature::fixed(&[Str, Any]), |ctx: &mut CallContext<'_>, args| {
-        let text = args[0].as_str().unwrap_or_default().to_owned();
-        Ok(Value::from(ctx.execute_text("tpl", &text, &args[1])?))
-    });
+    f.insert_fn(
+        "include",
+        Signature::fixed(&[Str, Any]),
+        |ctx: &mut CallContext<'_>, args| {
+            let name = args[0].as_str().unwrap_or_default().to_owned();
+            Ok(Value::from(ctx.execute_template(&name, &args[1])?))
+        },
+    );
+    f.insert_fn(
+        "tpl",
+        Signature::fixed(&[Str, Any]),
+        |ctx: &mut CallContext<'_>, args| {
+            let text = args[0].as_str().unwrap_or_default().to_owned();
+            Ok(Value::from(ctx.execute_text("tpl", &text, &args[1])?))
+        },
+    );
     f.insert_fn("fail", Signature::fixed(&[Str]), |_, args| {
         Err(FuncError::new(args[0].as_str().unwrap_or_default()))
     });
@@ -126,7 +155,11 @@ fn str_field<'a>(case: &'a serde_json::Value, key: &str) -> Option<&'a str> {
     case.get(key).and_then(serde_json::Value::as_str)
 }
 
-fn run_case(case: &serde_json::Value, fixtures: &serde_json::Value, funcs: &Arc<FuncMap>) -> Result<(), String> {
+fn run_case(
+    case: &serde_json::Value,
+    fixtures: &serde_json::Value,
+    funcs: &Arc<FuncMap>,
+) -> Result<(), String> {
     let input = str_field(case, "input").unwrap_or_default();
     let want = str_field(case, "want");
     let want_error = str_field(case, "want_error");
@@ -144,14 +177,25 @@ fn run_case(case: &serde_json::Value, fixtures: &serde_json::Value, funcs: &Arc<
             .map(|a| a.iter().filter_map(serde_json::Value::as_str).collect())
             .unwrap_or_default();
         let has = |n: &str| {
-            bulwark_gotmpl::BUILTINS.contains(&n) || ["printf", "contains"].contains(&n) || names.contains(&n)
+            bulwark_gotmpl::BUILTINS.contains(&n)
+                || ["printf", "contains"].contains(&n)
+                || names.contains(&n)
         };
         let mut opts = ParseOptions::default();
-        if case.get("skip_func_check").and_then(serde_json::Value::as_bool) == Some(true) {
+        if case
+            .get("skip_func_check")
+            .and_then(serde_json::Value::as_bool)
+            == Some(true)
+        {
             opts.skip_func_check = true;
         }
         parse("t", input, opts, &has)
-            .map(|trees| trees.get("t").map(|t| t.root.render(true)).unwrap_or_default())
+            .map(|trees| {
+                trees
+                    .get("t")
+                    .map(|t| t.root.render(true))
+                    .unwrap_or_default()
+            })
             .map_err(|e| e.to_string())
     } else {
         let mut set = TemplateSet::new("root", funcs.clone());
@@ -165,13 +209,19 @@ fn run_case(case: &serde_json::Value, fixtures: &serde_json::Value, funcs: &Arc<
             options.left_delim = d[0].as_str().unwrap_or_default().into();
             options.right_delim = d[1].as_str().unwrap_or_default().into();
         }
-        if let Some(n) = case.get("max_template_depth").and_then(serde_json::Value::as_u64) {
+        if let Some(n) = case
+            .get("max_template_depth")
+            .and_then(serde_json::Value::as_u64)
+        {
             options.limits.max_template_depth = n as usize;
         }
         if let Some(n) = case.get("max_steps").and_then(serde_json::Value::as_u64) {
             options.limits.max_steps = n;
         }
-        if let Some(n) = case.get("max_output_bytes").and_then(serde_json::Value::as_u64) {
+        if let Some(n) = case
+            .get("max_output_bytes")
+            .and_then(serde_json::Value::as_u64)
+        {
             options.limits.max_output_bytes = n as usize;
         }
         set.set_options(options);
@@ -183,7 +233,10 @@ fn run_case(case: &serde_json::Value, fixtures: &serde_json::Value, funcs: &Arc<
         let mut r = Ok(());
         if let Some(ts) = case.get("templates").and_then(serde_json::Value::as_array) {
             for t in ts {
-                let (n, text) = (str_field(t, "name").unwrap_or("t"), str_field(t, "text").unwrap_or(""));
+                let (n, text) = (
+                    str_field(t, "name").unwrap_or("t"),
+                    str_field(t, "text").unwrap_or(""),
+                );
                 if r.is_ok() {
                     r = set.parse(n, text).map_err(|e| e.to_string());
                 }
@@ -205,18 +258,31 @@ fn run_case(case: &serde_json::Value, fixtures: &serde_json::Value, funcs: &Arc<
 }
 
 fn run_file(name: &str) -> Outcome {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/cases")
+        .join(name);
     let text = std::fs::read_to_string(&path).expect("case file");
     let docs = bulwark_yaml::load_str(&text).expect("case file is valid YAML");
     let doc = docs[0].root.to_json();
-    let fixtures = doc.get("fixtures").cloned().unwrap_or(serde_json::Value::Null);
+    let fixtures = doc
+        .get("fixtures")
+        .cloned()
+        .unwrap_or(serde_json::Value::Null);
     let funcs = Arc::new(test_funcs());
-    let mut out = Outcome { failures: Vec::new(), passed: 0 };
+    let mut out = Outcome {
+        failures: Vec::new(),
+        passed: 0,
+    };
     for case in doc["cases"].as_array().expect("cases") {
         let note = str_field(case, "note").unwrap_or("?");
         match run_case(case, &fixtures, &funcs) {
             Ok(()) => out.passed += 1,
-            Err(e) => out.failures.push(format!("{name}: {note}\n     input {:?}\n     {e}", str_field(case, "input").or(str_field(case, "format")).unwrap_or(""))),
+            Err(e) => out.failures.push(format!(
+                "{name}: {note}\n     input {:?}\n     {e}",
+                str_field(case, "input")
+                    .or(str_field(case, "format"))
+                    .unwrap_or("")
+            )),
         }
     }
     out
