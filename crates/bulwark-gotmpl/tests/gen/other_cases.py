@@ -112,7 +112,14 @@ ERRS = [
     ("tpl sees templates of the set", '{{define "x"}}X{{end}}{{tpl "{{template \\"x\\"}}" .}}', None, None),
     ("unknown template to execute", None, None, 'template: no template "nope" associated with template "root"'),
 ]
-err_cases = []
+err_cases = [
+    {"note": "helm issue1979 golden: missing parent under missingkey=zero", "missingkey": "zero",
+     "input": "\n" * 15 + "    values: {{.Values.test.Name}}\n", "data": {"Values": {}},
+     "want_error": 'template: t:16:21: executing "t" at <.Values.test.Name>: nil pointer evaluating interface {}.Name'},
+    {"note": "helm invalid-template-expr golden: missing value piped to a string parameter", "missingkey": "zero",
+     "input": "  - name: {{ .Values.nonExistentKey | oneArg }}", "data": {"Values": {}},
+     "want_error": 'template: t:1:38: executing "t" at <oneArg>: invalid value; expected string'},
+]
 for note, inp, data, want in ERRS:
     c = {"note": note, "input": inp if inp is not None else "x"}
     if data is not None:
