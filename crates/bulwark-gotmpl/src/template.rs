@@ -1,0 +1,249 @@
+//! A set of named templates sharing functions and options (Go's `*template.Template` with
+//! its associated templates).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::error::{Error, ParseError};
+use crate::exec::{Shared, execute_tree};
+use crate::funcs::{BUILTINS, FuncMap, FunctionRegistry};
+use crate::node::{Tree, is_empty_list};
+use crate::parse::{ParseOptions, parse};
+use crate::value::Value;
+
+/// What `.key` yields for a key a map lacks (Go's `missingkey=` option).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MissingKey {
+    /// `missingkey=default` / `invalid`: no value (prints `<no value>`).
+    #[default]
+    Default,
+    /// `missingkey=zero`: the zero value of the element type (`nil` for
+    /// `map[string]interface{}`).
+    Zero,
+    /// `missingkey=error`: execution stops with `map has no entry for key "x"`.
+    Error,
+}
+
+/// Resource limits: every execution ends, with an error rather than a hang or a stack
+/// overflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Nesting of control structures and parentheses the parser accepts (Go: 10000
+    /// parentheses, unbounded control structures).
+    pub max_parse_depth: usize,
+    /// Nested template invocations (`template`, and `include`/`tpl` through functions). Go
+    /// allows 100000; deep recursion needs stack, see [`Limits::default`].
+    pub max_template_depth: usize,
+    /// Bytes one execution may produce (each nested `include` output counts too).
+    pub max_output_bytes: usize,
+    /// Nodes and commands evaluated in one execution, nested executions included.
+    pub max_steps: u64,
+    /// Nested control structures and template calls in one execution, nested executions
+    /// included (bounds the executor's recursion).
+    pub max_nesting: usize,
+    /// Wall-clock time for one execution.
+    pub max_duration: Option<Duration>,
+    /// Parse and execute on a thread with this much stack, so the depth limits above
+    /// cannot overflow the caller's stack (`None`: run on the caller's thread, which must
+    /// then have room for the limits chosen).
+    pub stack_size: Option<usize>,
+}
+
+impl Default for Limits {
+    /// Depths of 1000 (parser), 1000 (templates) and 10000 (nesting) on a 256 MiB stack
+    /// (reserved, used on demand); 64 MiB of output; 100 million steps.
+    fn default() -> Limits {
+        Limits {
+            max_parse_depth: 1000,
+            max_template_depth: 1000,
+            max_output_bytes: 64 << 20,
+            max_steps: 100_000_000,
+            max_nesting: 10_000,
+            max_duration: None,
+            stack_size: Some(256 << 20),
+        }
+    }
+}
+
+/// Options of a template set.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Missing map keys.
+    pub missing_key: MissingKey,
+    /// Left action delimiter (`{{` when empty).
+    pub left_delim: String,
+    /// Right action delimiter (`}}` when empty).
+    pub right_delim: String,
+    /// Limits.
+    pub limits: Limits,
+}
+
+/// Named templates, the functions they may call and execution options.
+#[derive(Clone)]
+pub struct TemplateSet {
+    name: String,
+    trees: BTreeMap<String, Arc<Tree>>,
+    pub(crate) funcs: Arc<dyn FunctionRegistry>,
+    pub(crate) options: Options,
+}
+
+impl std::fmt::Debug for TemplateSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TemplateSet")
+            .field("name", &self.name)
+            .field("templates", &self.trees.keys().collect::<Vec<_>>())
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+impl TemplateSet {
+    /// An empty set called `name` (Go: `template.New(name).Funcs(funcs)`).
+    pub fn new(name: impl Into<String>, funcs: Arc<dyn FunctionRegistry>) -> TemplateSet {
+        TemplateSet {
+            name: name.into(),
+            trees: BTreeMap::new(),
+            funcs,
+            options: Options::default(),
+        }
+    }
+
+    /// An empty set with only the builtin functions.
+    pub fn with_builtins(name: impl Into<String>) -> TemplateSet {
+        TemplateSet::new(name, Arc::new(FuncMap::new()))
+    }
+
+    /// Replaces the options.
+    pub fn set_options(&mut self, options: Options) {
+        self.options = options;
+    }
+
+    /// The options.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// The function registry.
+    pub fn functions(&self) -> &Arc<dyn FunctionRegistry> {
+        &self.funcs
+    }
+
+    /// The set's own name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Parses `text` as template `name` and adds it and the templates it defines, with Go's
+    /// rules: a definition replaces an earlier one of the same name unless it is empty;
+    /// defining a name twice in one text is an error.
+    pub fn parse(&mut self, name: &str, text: &str) -> Result<(), ParseError> {
+        let funcs = self.funcs.clone();
+        let has = |n: &str| BUILTINS.contains(&n) || funcs.get(n).is_some();
+        let options = ParseOptions {
+            left_delim: &self.options.left_delim,
+            right_delim: &self.options.right_delim,
+            skip_func_check: false,
+            max_depth: self.options.limits.max_parse_depth,
+        };
+        // Only a text that could nest deeply needs the big stack.
+        let bound =
+            text.matches('(').count() + text.matches(options.left_delim_or_default()).count();
+        let stack = if bound > 64 {
+            self.options.limits.stack_size
+        } else {
+            None
+        };
+        let trees = with_stack(stack, || parse(name, text, options, &has))?;
+        for (n, tree) in trees {
+            if self.trees.contains_key(&n) && is_empty_list(&tree.root) {
+                continue;
+            }
+            self.trees.insert(n, tree);
+        }
+        Ok(())
+    }
+
+    /// The template called `name`.
+    pub fn lookup(&self, name: &str) -> Option<&Arc<Tree>> {
+        self.trees.get(name)
+    }
+
+    /// Names of all templates, sorted.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.trees.keys().map(String::as_str)
+    }
+
+    /// Go's `DefinedTemplates`: `; defined templates are: "a", "b"` (sorted here; Go's order
+    /// is a map's), or empty.
+    pub fn defined_templates(&self) -> String {
+        if self.trees.is_empty() {
+            return String::new();
+        }
+        let names: Vec<String> = self.trees.keys().map(|k| crate::fmt::quote(k)).collect();
+        format!("; defined templates are: {}", names.join(", "))
+    }
+
+    /// Executes template `name` with `data` as dot (Go's `ExecuteTemplate`).
+    pub fn execute(&self, name: &str, data: &Value) -> Result<String, Error> {
+        with_stack(self.options.limits.stack_size, || {
+            let mut shared = Shared::new(self.options.limits);
+            self.execute_shared(name, data, &mut shared)
+        })
+    }
+
+    pub(crate) fn execute_shared(
+        &self,
+        name: &str,
+        data: &Value,
+        shared: &mut Shared,
+    ) -> Result<String, Error> {
+        let Some(tree) = self.trees.get(name) else {
+            return Err(Error::Exec(crate::error::ExecError {
+                template: name.to_owned(),
+                message: format!(
+                    "template: no template {} associated with template {}",
+                    crate::fmt::quote(name),
+                    crate::fmt::quote(&self.name)
+                ),
+                kind: crate::error::ExecErrorKind::Template,
+            }));
+        };
+        execute_tree(self, tree, data, shared).map_err(Error::Exec)
+    }
+}
+
+/// Runs `f` on a scoped thread with `size` bytes of stack (inline when `None` or when the
+/// thread cannot be created).
+fn with_stack<T: Send>(size: Option<usize>, f: impl FnOnce() -> T + Send) -> T {
+    let Some(size) = size else {
+        return f();
+    };
+    let mut f = Some(f);
+    let result = std::thread::scope(|scope| {
+        let builder = std::thread::Builder::new()
+            .name("gotmpl".into())
+            .stack_size(size);
+        let job = f.take();
+        match builder.spawn_scoped(scope, move || job.map(|job| job())) {
+            Ok(handle) => Some(handle.join()),
+            Err(_) => None,
+        }
+    });
+    match result {
+        Some(Ok(Some(v))) => v,
+        Some(Err(panic)) => std::panic::resume_unwind(panic),
+        // The thread could not start (or had no job): run here.
+        _ => match f.take() {
+            Some(f) => f(),
+            None => unreachable_job(),
+        },
+    }
+}
+
+#[cold]
+fn unreachable_job() -> ! {
+    // `f` is taken exactly once: either the thread ran it (and returned its value) or it is
+    // still here.
+    std::process::abort()
+}
