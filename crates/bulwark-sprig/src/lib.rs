@@ -1,0 +1,38 @@
+//! `bulwark-sprig` provides the template functions Helm exposes to charts: the Sprig library
+//! (strings, lists, dictionaries, math, dates, encoding, crypto, semver, regular
+//! expressions…) and Helm's own (`toYaml`, `fromYaml`, `toJson`, `toToml`, `include`, `tpl`,
+//! `required`, `lookup`…), each implemented for real with Go's and Helm's exact behaviour, on
+//! `bulwark_gotmpl` values.
+//!
+//! [`helm_functions`] returns the whole set as a [`FuncMap`]; what needs the chart being
+//! rendered (`lookup`'s cluster objects) comes through [`ChartContext`].
+
+use bulwark_gotmpl::FuncMap;
+
+// Function groups, one module each (keep each section sorted).
+// --- core: strings, lists, dicts, math, defaults, types, encoding, paths, regex, urls, yaml/json/toml, helm flow
+// --- end core
+
+// --- system: crypto, random, uuid, dates and durations, semver
+// --- end system
+
+/// What the chart engine supplies to functions that need more than their arguments.
+pub trait ChartContext: Send + Sync {
+    /// Objects for `lookup apiVersion kind namespace name` (empty map when unknown: Helm's
+    /// offline behaviour).
+    fn lookup(&self, api_version: &str, kind: &str, namespace: &str, name: &str)
+    -> bulwark_gotmpl::Value;
+}
+
+/// Every function Helm registers for chart templates.
+pub fn helm_functions(context: std::sync::Arc<dyn ChartContext>) -> FuncMap {
+    #[allow(unused_mut)]
+    let mut map = FuncMap::default();
+    let _ = &context;
+    // --- core registration
+    // --- end core registration
+
+    // --- system registration
+    // --- end system registration
+    map
+}
