@@ -1,5 +1,8 @@
 //! The table of every built-in rule.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use bulwark_core::{Finding, RuleMeta};
 
 use crate::context::{DockerfileCtx, ObjectCtx, SetCtx};
@@ -27,24 +30,36 @@ pub struct Rule {
     pub default_enabled: bool,
 }
 
-/// Every built-in rule, ordered by code.
+/// Every built-in rule, ordered by code (built once).
 pub fn all_rules() -> Vec<&'static Rule> {
-    let mut v: Vec<&'static Rule> = crate::kubernetes::RULES
-        .iter()
-        .copied()
-        .chain(crate::secrets::RULES.iter().copied())
-        .chain(crate::dockerfile::RULES.iter().copied())
-        .chain(crate::engine::ENGINE_RULES.iter())
-        .collect();
-    v.sort_by_key(|r| r.meta.code);
-    v
+    registry().0.clone()
+}
+
+/// The rules, and an index from code to rule.
+fn registry() -> &'static (Vec<&'static Rule>, HashMap<&'static str, &'static Rule>) {
+    static REGISTRY: OnceLock<(Vec<&'static Rule>, HashMap<&'static str, &'static Rule>)> =
+        OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        let mut v: Vec<&'static Rule> = crate::kubernetes::RULES
+            .iter()
+            .copied()
+            .chain(crate::secrets::RULES.iter().copied())
+            .chain(crate::dockerfile::RULES.iter().copied())
+            .chain(crate::engine::ENGINE_RULES.iter())
+            .collect();
+        v.sort_by_key(|r| r.meta.code);
+        let index = v.iter().map(|r| (r.meta.code, *r)).collect();
+        (v, index)
+    })
 }
 
 /// The rule a selector (code, name or peer alias) names.
 pub fn find_rule(selector: &str) -> Option<&'static Rule> {
-    all_rules()
-        .into_iter()
-        .find(|r| r.meta.is_selected_by(selector))
+    let (rules, index) = registry();
+    if let Some(r) = index.get(selector) {
+        return Some(r);
+    }
+    rules.iter().copied().find(|r| r.meta.is_selected_by(selector))
 }
 
 #[cfg(test)]
