@@ -21,8 +21,8 @@
 //! numbers as floats, which is what go-yaml v2 sees after `sigs.k8s.io/yaml` has turned the
 //! Go value into JSON text (callers decide which numbers JSON text would spell as integers).
 
-use crate::resolve::{Profile, is_go_yaml_timestamp, resolve_plain};
 use crate::Value as Resolved;
+use crate::resolve::{Profile, is_go_yaml_timestamp, resolve_plain};
 
 const BEST_INDENT: usize = 2;
 const BEST_WIDTH: usize = 80;
@@ -125,12 +125,16 @@ pub fn key_less(a: &str, b: &str) -> bool {
         }
         let mut ai = i;
         while ai < ar.len() && ar[ai].is_ascii_digit() {
-            an = an.wrapping_mul(10).wrapping_add(i64::from(ar[ai] as u8 - b'0'));
+            an = an
+                .wrapping_mul(10)
+                .wrapping_add(i64::from(ar[ai] as u8 - b'0'));
             ai += 1;
         }
         let mut bi = i;
         while bi < br.len() && br[bi].is_ascii_digit() {
-            bn = bn.wrapping_mul(10).wrapping_add(i64::from(br[bi] as u8 - b'0'));
+            bn = bn
+                .wrapping_mul(10)
+                .wrapping_add(i64::from(br[bi] as u8 - b'0'));
             bi += 1;
         }
         if an != bn {
@@ -506,9 +510,7 @@ impl Emitter {
         if simple_key && a.multiline {
             style = Style::Double;
         }
-        if style == Style::Plain
-            && (!a.block_plain_allowed || (value.is_empty() && simple_key))
-        {
+        if style == Style::Plain && (!a.block_plain_allowed || (value.is_empty() && simple_key)) {
             style = Style::Single;
         }
         if style == Style::Single && !a.single_quoted_allowed {
