@@ -17,6 +17,7 @@ fn list_arg<'a>(v: &'a Value, what: &str) -> Result<&'a [Value], FuncError> {
     match v {
         Value::Nil => Err(nil_panic()),
         Value::List(l) => Ok(l),
+        other if what == "chunk" => Err(err(format!("Cannot chunk type {}", kind(other)))),
         other => Err(err(format!("Cannot {what} on type {}", kind(other)))),
     }
 }
@@ -117,18 +118,14 @@ pub(crate) fn register(map: &mut FuncMap) {
         l.last().cloned().unwrap_or_default()
     });
     list_op(map, "rest", "mustRest", "find rest", |l| {
-        if l.is_empty() {
-            Value::Nil
-        } else {
-            Value::list(l[1..].to_vec())
-        }
+        Value::list(l.get(1..).unwrap_or_default().to_vec())
     });
     list_op(map, "initial", "mustInitial", "find initial", |l| {
-        if l.is_empty() {
-            Value::Nil
-        } else {
-            Value::list(l[..l.len() - 1].to_vec())
-        }
+        Value::list(
+            l.get(..l.len().saturating_sub(1))
+                .unwrap_or_default()
+                .to_vec(),
+        )
     });
     list_op(map, "reverse", "mustReverse", "find reverse", |l| {
         Value::list(l.iter().rev().cloned().collect())

@@ -211,18 +211,28 @@ fn ext(p: &str) -> String {
 /// Go's `regexp.MustCompile` panic text for a pattern the `regex` crate refuses.
 fn compile(pattern: &str) -> Result<regex::Regex, FuncError> {
     regex::Regex::new(pattern).map_err(|e| {
-        let first = e
-            .to_string()
-            .lines()
-            .last()
-            .unwrap_or_default()
-            .trim()
-            .to_owned();
         err(format!(
-            "regexp: Compile({}): error parsing regexp: {first}",
-            go_quote_pattern(pattern)
+            "regexp: Compile({}): {}",
+            go_quote_pattern(pattern),
+            go_regex_error(pattern, &e)
         ))
     })
+}
+
+/// Go's `regexp/syntax` error text for the common failures (others keep the `regex`
+/// crate's description).
+fn go_regex_error(pattern: &str, e: &regex::Error) -> String {
+    let text = e.to_string();
+    let last = text.lines().last().unwrap_or_default().trim();
+    let last = last.strip_prefix("error: ").unwrap_or(last);
+    let code = match last {
+        "unclosed group" => "missing closing )",
+        "unopened group" => "unexpected )",
+        "unclosed character class" => "missing closing ]",
+        "repetition operator missing expression" => "missing argument to repetition operator",
+        other => other,
+    };
+    format!("error parsing regexp: {code}: `{pattern}`")
 }
 
 fn go_quote_pattern(p: &str) -> String {
@@ -234,16 +244,7 @@ fn go_quote_pattern(p: &str) -> String {
 }
 
 fn try_compile(pattern: &str) -> Result<regex::Regex, FuncError> {
-    regex::Regex::new(pattern).map_err(|e| {
-        let first = e
-            .to_string()
-            .lines()
-            .last()
-            .unwrap_or_default()
-            .trim()
-            .to_owned();
-        err(format!("error parsing regexp: {first}"))
-    })
+    regex::Regex::new(pattern).map_err(|e| err(go_regex_error(pattern, &e)))
 }
 
 /// Go's `Regexp.FindAllString(s, n)`.

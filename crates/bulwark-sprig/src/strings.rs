@@ -123,6 +123,14 @@ fn is_connector(c: char) -> bool {
 }
 
 fn camelcase(text: &str) -> String {
+    // A word written all in capitals is taken as one word (`ALL` → `All`).
+    let lowered: String;
+    let text = if text.chars().any(char::is_lowercase) {
+        text
+    } else {
+        lowered = text.to_lowercase();
+        &lowered
+    };
     let mut chars = text.chars();
     let mut out = String::new();
     let mut r0 = None;
@@ -165,10 +173,36 @@ fn lower_words(text: &str, connector: char) -> String {
             words.push(std::mem::take(cur));
         }
     };
+    // A digit run that follows letters and is followed by lower case starts a word that
+    // takes the lower-case letters and digits after it (`http2xx` → `http_2xx`).
+    let mut merging = false;
     for (i, &c) in chars.iter().enumerate() {
         if is_connector(c) {
             flush(&mut cur, &mut words);
+            merging = false;
             continue;
+        }
+        if merging {
+            if c.is_lowercase() || c.is_ascii_digit() {
+                cur.push(c);
+                continue;
+            }
+            merging = false;
+            flush(&mut cur, &mut words);
+            cur.push(c);
+            continue;
+        }
+        if c.is_ascii_digit() && i > 0 && chars[i - 1].is_alphabetic() && !cur.is_empty() {
+            let mut j = i;
+            while j < chars.len() && chars[j].is_ascii_digit() {
+                j += 1;
+            }
+            if chars.get(j).is_some_and(|n| n.is_lowercase()) {
+                flush(&mut cur, &mut words);
+                cur.push(c);
+                merging = true;
+                continue;
+            }
         }
         let prev = if i > 0 { Some(chars[i - 1]) } else { None };
         let next = chars.get(i + 1).copied();

@@ -27,8 +27,9 @@ def render_all(cases):
         r = json.loads(line)
         if "error" in r:
             msg = r["error"]
-            m = re.search(r'.*executing "c" at <[^>]*>: (.*)', msg, re.S)
-            out.append(("error", m.group(1) if m else msg))
+            m = re.search(r'.*executing "c" at <[^>]*>:\s*(.*)', msg, re.S)
+            e = re.match(r'execution error at \([^)]*\): (.*)', msg, re.S)
+            out.append(("error", e.group(1) if e else m.group(1) if m else msg))
         else:
             out.append(("ok", r.get("c/templates/t.yaml", "")))
     shutil.rmtree(base)
