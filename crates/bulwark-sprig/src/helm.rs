@@ -358,7 +358,7 @@ fn toml_scalar(v: &Value) -> Option<String> {
 /// per level.
 fn to_toml(v: &Value) -> String {
     fn table(out: &mut String, m: &Map, path: &[String], depth: usize) {
-        let pad = "  ".repeat(depth.saturating_sub(1));
+        let pad = "  ".repeat(depth);
         for (k, x) in m {
             if matches!(x, Value::Map(_) | Value::Nil) {
                 continue;

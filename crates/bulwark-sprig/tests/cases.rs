@@ -37,6 +37,11 @@ fn to_value(j: &serde_json::Value) -> Value {
     }
 }
 
+/// Helm v4 prints error chains over several lines; compare them with whitespace collapsed.
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn run_file(path: &std::path::Path, failures: &mut Vec<String>) -> usize {
     let text = std::fs::read_to_string(path).expect("case file");
     let docs = bulwark_yaml::load_str(&text).expect("case file parses");
@@ -47,7 +52,7 @@ fn run_file(path: &std::path::Path, failures: &mut Vec<String>) -> usize {
         let note = case["note"].as_str().unwrap_or_default();
         let template = case["template"].as_str().expect("template");
         let data = case.get("data").map(to_value).unwrap_or_default();
-        let mut set = TemplateSet::new("c", funcs.clone());
+        let mut set = TemplateSet::new("gotpl", funcs.clone());
         let got = set
             .parse("c", template)
             .map_err(|e| e.to_string())
@@ -60,7 +65,8 @@ fn run_file(path: &std::path::Path, failures: &mut Vec<String>) -> usize {
             .unwrap_or_default();
         match (got, case.get("want"), case.get("want_error")) {
             (Ok(out), Some(want), _) if want.as_str() == Some(out.as_str()) => {}
-            (Err(e), _, Some(want)) if e.contains(want.as_str().unwrap_or_default()) => {}
+            (Err(e), _, Some(want))
+                if collapse(&e).contains(&collapse(want.as_str().unwrap_or_default())) => {}
             (got, want, want_error) => failures.push(format!(
                 "{file}: {note}: {template}\n   got: {got:?}\n  want: {want:?} / error {want_error:?}"
             )),

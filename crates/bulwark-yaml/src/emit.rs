@@ -371,7 +371,7 @@ fn is_base60_float(s: &str) -> bool {
 
 /// Whether go-yaml v2 may write `s` unquoted: it must read back as the same string.
 fn can_use_plain(s: &str) -> bool {
-    if s == "<<" || is_go_yaml_timestamp(s) || is_base60_float(s) {
+    if is_go_yaml_timestamp(s) || is_base60_float(s) {
         return false;
     }
     matches!(resolve_plain(s, Profile::GoYamlV2), Resolved::String(_))
@@ -379,6 +379,7 @@ fn can_use_plain(s: &str) -> bool {
 
 impl Emitter {
     fn put(&mut self, c: char) {
+        self.fresh = false;
         self.out.push(c);
         self.column += 1;
     }

@@ -23,7 +23,7 @@ def render_all(cases):
     p = subprocess.run([os.environ["HELM_PY"], "/work/shared/tools/helm-render.py", "--serve"],
                        input="\n".join(reqs) + "\n", capture_output=True, text=True)
     out = []
-    for line in p.stdout.splitlines():
+    for line in p.stdout.split("\n")[:-1]:
         r = json.loads(line)
         if "error" in r:
             msg = r["error"]
