@@ -21,7 +21,7 @@ pub fn go_json_float(f: f64) -> Option<String> {
         return None;
     }
     let abs = f.abs();
-    if abs != 0.0 && (abs < 1e-6 || abs >= 1e21) {
+    if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
         let g = format!("{f:e}");
         let (m, e) = g.split_once('e').unwrap_or((&g, "0"));
         let e: i32 = e.parse().unwrap_or(0);
@@ -290,17 +290,15 @@ fn helm_error_location(e: &Error) -> String {
         Error::Exec(x) => {
             let msg = &x.message;
             let tokens: Vec<&str> = msg.splitn(3, ": ").collect();
-            if tokens.len() == 3 {
-                if let (Some(a), Some(b)) = (tokens[2].find(WARN_START), tokens[2].rfind(WARN_END))
-                {
-                    if a + WARN_START.len() <= b {
-                        return format!(
-                            "execution error at ({}): {}",
-                            tokens[1],
-                            &tokens[2][a + WARN_START.len()..b]
-                        );
-                    }
-                }
+            if tokens.len() == 3
+                && let (Some(a), Some(b)) = (tokens[2].find(WARN_START), tokens[2].rfind(WARN_END))
+                && a + WARN_START.len() <= b
+            {
+                return format!(
+                    "execution error at ({}): {}",
+                    tokens[1],
+                    &tokens[2][a + WARN_START.len()..b]
+                );
             }
             msg.clone()
         }

@@ -329,6 +329,6 @@ mod tests {
         assert_eq!(decimal_op(Op::Add, 0.1, 0.2).ok(), Some(0.3));
         assert_eq!(decimal_op(Op::Mul, 1.1, 3.0).ok(), Some(3.3));
         assert_eq!(decimal_op(Op::Div, 10.0, 4.0).ok(), Some(2.5));
-        assert_eq!(round(3.14159, 2.0, 0.5), 3.14);
+        assert_eq!(round(1.23456, 2.0, 0.5), 1.23);
     }
 }

@@ -392,7 +392,7 @@ pub(crate) fn register(map: &mut FuncMap) {
         let r = if start < 0 {
             byte_slice(text, 0, end.max(0) as usize)
         } else if end < 0 || end as usize > text.len() {
-            byte_slice(text, (start as usize).min(usize::MAX), text.len()).map_err(|_| {
+            byte_slice(text, start as usize, text.len()).map_err(|_| {
                 err(format!(
                     "runtime error: slice bounds out of range [{start}:{}]",
                     text.len()
