@@ -99,9 +99,6 @@ fn to_yaml_blocks_match_helm_goldens() {
             }
         }
     }
-    eprintln!(
-        "toYaml corpus blocks: {found} of {tried} multi-line values blocks found verbatim in goldens"
-    );
     assert!(
         found >= 100,
         "only {found} of {tried} toYaml blocks found in the Helm goldens"
