@@ -11,6 +11,14 @@ use bulwark_gotmpl::FuncMap;
 
 // Function groups, one module each (keep each section sorted).
 // --- core: strings, lists, dicts, math, defaults, types, encoding, paths, regex, urls, yaml/json/toml, helm flow
+mod collections;
+mod conv;
+mod flow;
+pub mod helm;
+mod math;
+pub mod names;
+mod strings;
+mod toml;
 // --- end core
 
 // --- system: crypto, random, uuid, dates and durations, semver
@@ -20,8 +28,13 @@ use bulwark_gotmpl::FuncMap;
 pub trait ChartContext: Send + Sync {
     /// Objects for `lookup apiVersion kind namespace name` (empty map when unknown: Helm's
     /// offline behaviour).
-    fn lookup(&self, api_version: &str, kind: &str, namespace: &str, name: &str)
-    -> bulwark_gotmpl::Value;
+    fn lookup(
+        &self,
+        api_version: &str,
+        kind: &str,
+        namespace: &str,
+        name: &str,
+    ) -> bulwark_gotmpl::Value;
 }
 
 /// Every function Helm registers for chart templates.
@@ -30,6 +43,11 @@ pub fn helm_functions(context: std::sync::Arc<dyn ChartContext>) -> FuncMap {
     let mut map = FuncMap::default();
     let _ = &context;
     // --- core registration
+    strings::register(&mut map);
+    collections::register(&mut map);
+    math::register(&mut map);
+    flow::register(&mut map);
+    helm::register(&mut map, context.clone());
     // --- end core registration
 
     // --- system registration

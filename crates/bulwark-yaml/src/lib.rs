@@ -16,6 +16,7 @@
 //! that only become equal as JSON keys (`1` and `'1'`) keep the last one, where Go's map
 //! order decides. Errors say what was expected in plain words ([`YamlError`]).
 
+pub mod emit;
 mod explain;
 mod load;
 mod node;
