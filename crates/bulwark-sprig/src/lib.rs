@@ -14,14 +14,39 @@ use bulwark_gotmpl::FuncMap;
 // --- end core
 
 // --- system: crypto, random, uuid, dates and durations, semver
+mod args;
+mod certs;
+mod crypto;
+mod dates;
+mod der;
+pub mod gotime;
+mod keys;
+mod random;
+pub mod semver;
+
+pub use certs::Certificate;
+pub use semver::{Constraints, SemverError, Version, semver_compare};
 // --- end system
+
+/// Registers the system groups (crypto, random and ids, dates, semver) into `map`.
+pub fn register_system(map: &mut FuncMap) {
+    crypto::register(map);
+    dates::register(map);
+    random::register(map);
+    semver::register(map);
+}
 
 /// What the chart engine supplies to functions that need more than their arguments.
 pub trait ChartContext: Send + Sync {
     /// Objects for `lookup apiVersion kind namespace name` (empty map when unknown: Helm's
     /// offline behaviour).
-    fn lookup(&self, api_version: &str, kind: &str, namespace: &str, name: &str)
-    -> bulwark_gotmpl::Value;
+    fn lookup(
+        &self,
+        api_version: &str,
+        kind: &str,
+        namespace: &str,
+        name: &str,
+    ) -> bulwark_gotmpl::Value;
 }
 
 /// Every function Helm registers for chart templates.
@@ -33,6 +58,7 @@ pub fn helm_functions(context: std::sync::Arc<dyn ChartContext>) -> FuncMap {
     // --- end core registration
 
     // --- system registration
+    register_system(&mut map);
     // --- end system registration
     map
 }
