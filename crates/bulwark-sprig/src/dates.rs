@@ -59,7 +59,7 @@ fn duration_round(v: &Value) -> String {
     let (hour, minute, second) = (HOUR, 60_000_000_000u64, 1_000_000_000u64);
     for (unit, suffix) in [
         (year, "y"),
-        (month, "m"),
+        (month, "mo"),
         (day, "d"),
         (hour, "h"),
         (minute, "m"),

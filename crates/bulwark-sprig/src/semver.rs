@@ -256,7 +256,7 @@ fn parse_constraint(c: &str) -> Result<Constraint, SemverError> {
         });
     }
     let Some(m) = CONSTRAINT.captures(c) else {
-        return Err(SemverError(format!("improper constraint: {c}")));
+        return Err(SemverError(format!("improper constraint: {}", bulwark_gotmpl::fmt::quote(c))));
     };
     let get = |i: usize| m.get(i).map_or("", |x| x.as_str());
     let op = match get(1) {
@@ -313,7 +313,7 @@ impl Constraints {
         let mut group_has_pre = Vec::new();
         for part in c.split("||") {
             if !VALID_CONSTRAINT.is_match(part) {
-                return Err(SemverError(format!("improper constraint: {part}")));
+                return Err(SemverError(format!("improper constraint: {}", bulwark_gotmpl::fmt::quote(part))));
             }
             let mut found: Vec<&str> = FIND_CONSTRAINT
                 .find_iter(part)
