@@ -15,8 +15,10 @@ fn main() {
     let mut f = FuncMap::new();
     bulwark_sprig::register_system(&mut f);
     let mut set = TemplateSet::new("t", Arc::new(f));
-    set.parse("rsa", r#"{{ genPrivateKey "rsa" }}"#).expect("parses");
-    set.parse("ca", r#"{{ (genCA "ca" 365).Cert }}"#).expect("parses");
+    set.parse("rsa", r#"{{ genPrivateKey "rsa" }}"#)
+        .expect("parses");
+    set.parse("ca", r#"{{ (genCA "ca" 365).Cert }}"#)
+        .expect("parses");
     for name in ["rsa", "ca"] {
         let mut times = Vec::with_capacity(n);
         for _ in 0..n {

@@ -217,10 +217,10 @@ fn dns_list(v: &Value) -> Result<Vec<String>, FuncError> {
 }
 
 fn certificate_arg(v: &Value) -> Result<Certificate, FuncError> {
-    if let Value::Opaque(o) = v {
-        if let Some(c) = o.as_any().downcast_ref::<Certificate>() {
-            return Ok(c.clone());
-        }
+    if let Value::Opaque(o) = v
+        && let Some(c) = o.as_any().downcast_ref::<Certificate>()
+    {
+        return Ok(c.clone());
     }
     Err(FuncError::new(format!(
         "wrong type for value; expected sprig.certificate; got {}",
@@ -503,9 +503,9 @@ pub(crate) fn register(map: &mut FuncMap) {
     map.insert_fn("randBytes", Signature::fixed(&[Int]), |_, a| {
         let n = int_arg(&a, 0);
         if n < 0 {
-            return Err(FuncError::new(format!(
-                "runtime error: makeslice: len out of range"
-            )));
+            return Err(FuncError::new(
+                "runtime error: makeslice: len out of range".to_string(),
+            ));
         }
         let mut buf = vec![0u8; n as usize];
         OsRng.fill_bytes(&mut buf);

@@ -201,9 +201,7 @@ pub(crate) fn pem_decode(text: &str) -> Option<(String, Vec<u8>)> {
     loop {
         let start = search.find("-----BEGIN ")?;
         let after = &search[start + 11..];
-        let Some(end_label) = after.find("-----") else {
-            return None;
-        };
+        let end_label = after.find("-----")?;
         let label = &after[..end_label];
         let body_start = &after[end_label + 5..];
         let body_start = match body_start.find('\n') {

@@ -305,14 +305,12 @@ fn next_std_chunk(layout: &str) -> Option<(usize, Std, usize)> {
     while i < n {
         let c = l[i];
         match c {
-            b'J' => {
-                if at(i, "Jan") {
-                    if at(i, "January") {
-                        return Some((i, Std::LongMonth, i + 7));
-                    }
-                    if !starts_with_lower(&l[i + 3..]) {
-                        return Some((i, Std::Month, i + 3));
-                    }
+            b'J' if at(i, "Jan") => {
+                if at(i, "January") {
+                    return Some((i, Std::LongMonth, i + 7));
+                }
+                if !starts_with_lower(&l[i + 3..]) {
+                    return Some((i, Std::Month, i + 3));
                 }
             }
             b'M' => {
@@ -372,15 +370,11 @@ fn next_std_chunk(layout: &str) -> Option<(usize, Std, usize)> {
             b'3' => return Some((i, Std::Hour12, i + 1)),
             b'4' => return Some((i, Std::Minute, i + 1)),
             b'5' => return Some((i, Std::Second, i + 1)),
-            b'P' => {
-                if l.get(i + 1) == Some(&b'M') {
-                    return Some((i, Std::PM, i + 2));
-                }
+            b'P' if l.get(i + 1) == Some(&b'M') => {
+                return Some((i, Std::PM, i + 2));
             }
-            b'p' => {
-                if l.get(i + 1) == Some(&b'm') {
-                    return Some((i, Std::Pm, i + 2));
-                }
+            b'p' if l.get(i + 1) == Some(&b'm') => {
+                return Some((i, Std::Pm, i + 2));
             }
             b'-' => {
                 for (s, std) in [
@@ -409,21 +403,21 @@ fn next_std_chunk(layout: &str) -> Option<(usize, Std, usize)> {
                 }
             }
             b'.' | b',' => {
-                if let Some(&ch) = l.get(i + 1) {
-                    if ch == b'0' || ch == b'9' {
-                        let mut j = i + 1;
-                        while j < n && l[j] == ch {
-                            j += 1;
-                        }
-                        if !l.get(j).is_some_and(u8::is_ascii_digit) {
-                            let digits = j - (i + 1);
-                            let std = if ch == b'0' {
-                                Std::FracSecond0(digits, c)
-                            } else {
-                                Std::FracSecond9(digits, c)
-                            };
-                            return Some((i, std, j));
-                        }
+                if let Some(&ch) = l.get(i + 1)
+                    && (ch == b'0' || ch == b'9')
+                {
+                    let mut j = i + 1;
+                    while j < n && l[j] == ch {
+                        j += 1;
+                    }
+                    if !l.get(j).is_some_and(u8::is_ascii_digit) {
+                        let digits = j - (i + 1);
+                        let std = if ch == b'0' {
+                            Std::FracSecond0(digits, c)
+                        } else {
+                            Std::FracSecond9(digits, c)
+                        };
+                        return Some((i, std, j));
                     }
                 }
             }
@@ -1280,20 +1274,20 @@ pub fn round_duration(d: i64, m: i64) -> i64 {
         if r + r < m {
             return d + r;
         }
-        if let Some(d1) = (d - m).checked_add(r) {
-            if d1 < d {
-                return d1;
-            }
+        if let Some(d1) = (d - m).checked_add(r)
+            && d1 < d
+        {
+            return d1;
         }
         return i64::MIN;
     }
     if r + r < m {
         return d - r;
     }
-    if let Some(d1) = (d + m).checked_sub(r) {
-        if d1 > d {
-            return d1;
-        }
+    if let Some(d1) = (d + m).checked_sub(r)
+        && d1 > d
+    {
+        return d1;
     }
     i64::MAX
 }
@@ -1305,11 +1299,11 @@ pub fn parse_duration(s: &str) -> Result<i64, String> {
     let invalid = || format!("time: invalid duration {}", q(orig));
     let mut s = s;
     let mut neg = false;
-    if let Some(c) = s.as_bytes().first() {
-        if *c == b'-' || *c == b'+' {
-            neg = *c == b'-';
-            s = &s[1..];
-        }
+    if let Some(c) = s.as_bytes().first()
+        && (*c == b'-' || *c == b'+')
+    {
+        neg = *c == b'-';
+        s = &s[1..];
     }
     if s == "0" {
         return Ok(0);

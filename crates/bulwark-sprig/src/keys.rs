@@ -215,10 +215,10 @@ fn parse_sec1(bytes: &[u8]) -> Result<PrivateKey, String> {
     let mut r = Reader::new(seq.contents);
     let _version = r.uint().map_err(malformed)?;
     let key = r.next(der::TAG_OCTET_STRING).map_err(malformed)?;
-    if let Some(params) = r.next_if(0xa0).map_err(malformed)? {
-        if params.contents != encoded_oid(OID_P256).as_slice() {
-            return Err("x509: unknown elliptic curve".into());
-        }
+    if let Some(params) = r.next_if(0xa0).map_err(malformed)?
+        && params.contents != encoded_oid(OID_P256).as_slice()
+    {
+        return Err("x509: unknown elliptic curve".into());
     }
     p256::SecretKey::from_slice(key.contents)
         .map(PrivateKey::Ecdsa)

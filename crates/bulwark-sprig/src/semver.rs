@@ -256,7 +256,10 @@ fn parse_constraint(c: &str) -> Result<Constraint, SemverError> {
         });
     }
     let Some(m) = CONSTRAINT.captures(c) else {
-        return Err(SemverError(format!("improper constraint: {}", bulwark_gotmpl::fmt::quote(c))));
+        return Err(SemverError(format!(
+            "improper constraint: {}",
+            bulwark_gotmpl::fmt::quote(c)
+        )));
     };
     let get = |i: usize| m.get(i).map_or("", |x| x.as_str());
     let op = match get(1) {
@@ -313,7 +316,10 @@ impl Constraints {
         let mut group_has_pre = Vec::new();
         for part in c.split("||") {
             if !VALID_CONSTRAINT.is_match(part) {
-                return Err(SemverError(format!("improper constraint: {}", bulwark_gotmpl::fmt::quote(part))));
+                return Err(SemverError(format!(
+                    "improper constraint: {}",
+                    bulwark_gotmpl::fmt::quote(part)
+                )));
             }
             let mut found: Vec<&str> = FIND_CONSTRAINT
                 .find_iter(part)
@@ -437,7 +443,7 @@ impl Constraint {
         if v.major != c.major {
             return false;
         }
-        !(v.minor != c.minor && !self.minor_dirty)
+        v.minor == c.minor || self.minor_dirty
     }
 }
 

@@ -35,7 +35,9 @@ fn funcs() -> FuncMap {
     let mut f = FuncMap::new();
     bulwark_sprig::register_system(&mut f);
     f.insert_fn("quote", Signature::fixed(&[Any]), |_, a| {
-        Ok(Value::from(bulwark_gotmpl::fmt::quote(&a[0].to_go_string())))
+        Ok(Value::from(bulwark_gotmpl::fmt::quote(
+            &a[0].to_go_string(),
+        )))
     });
     f.insert_fn("typeOf", Signature::fixed(&[Any]), |_, a| {
         Ok(Value::from(a[0].type_name()))
@@ -60,8 +62,10 @@ fn funcs() -> FuncMap {
 
 fn local_is_utc() -> bool {
     let tz = jiff::tz::TimeZone::system();
-    matches!(tz.iana_name(), Some("UTC" | "Etc/UTC" | "Etc/Universal" | "Universal"))
-        || tz.iana_name().is_none() && tz.to_offset(jiff::Timestamp::now()).seconds() == 0
+    matches!(
+        tz.iana_name(),
+        Some("UTC" | "Etc/UTC" | "Etc/Universal" | "Universal")
+    ) || tz.iana_name().is_none() && tz.to_offset(jiff::Timestamp::now()).seconds() == 0
 }
 
 fn run_case(case: &serde_json::Value, funcs: &Arc<FuncMap>) -> Result<(), String> {

@@ -88,7 +88,9 @@ fn ca_signed_and_self_signed_certificates_have_sprigs_fields() {
     assert_eq!(rsa_public(&ca).n().bits(), 2048);
     let ku = ca.key_usage().expect("ku").expect("present");
     assert!(ku.critical);
-    assert!(ku.value.digital_signature() && ku.value.key_encipherment() && ku.value.key_cert_sign());
+    assert!(
+        ku.value.digital_signature() && ku.value.key_encipherment() && ku.value.key_cert_sign()
+    );
     let bc = ca.basic_constraints().expect("bc").expect("present");
     assert!(bc.critical && bc.value.ca && bc.value.path_len_constraint.is_none());
     let eku = ca.extended_key_usage().expect("eku").expect("present");
@@ -103,7 +105,10 @@ fn ca_signed_and_self_signed_certificates_have_sprigs_fields() {
         ParsedExtension::SubjectKeyIdentifier(k) => assert_eq!(k.0, want_skid),
         other => panic!("{other:?}"),
     }
-    assert_eq!(ca.signature_algorithm.algorithm.to_id_string(), "1.2.840.113549.1.1.11");
+    assert_eq!(
+        ca.signature_algorithm.algorithm.to_id_string(),
+        "1.2.840.113549.1.1.11"
+    );
     verify_rsa(&ca, &ca);
 
     // Leaf signed by the CA.
@@ -111,12 +116,22 @@ fn ca_signed_and_self_signed_certificates_have_sprigs_fields() {
     assert_eq!(leaf.issuer().to_string(), "CN=my-ca");
     assert_eq!(days(&leaf), 30);
     let ku = leaf.key_usage().expect("ku").expect("present");
-    assert!(ku.value.digital_signature() && ku.value.key_encipherment() && !ku.value.key_cert_sign());
+    assert!(
+        ku.value.digital_signature() && ku.value.key_encipherment() && !ku.value.key_cert_sign()
+    );
     let bc = leaf.basic_constraints().expect("bc").expect("present");
     assert!(bc.critical && !bc.value.ca);
-    let san = leaf.subject_alternative_name().expect("san").expect("present");
+    let san = leaf
+        .subject_alternative_name()
+        .expect("san")
+        .expect("present");
     assert!(!san.critical);
-    let names: Vec<String> = san.value.general_names.iter().map(|n| n.to_string()).collect();
+    let names: Vec<String> = san
+        .value
+        .general_names
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
     assert_eq!(
         names,
         [
@@ -147,7 +162,10 @@ fn ca_signed_and_self_signed_certificates_have_sprigs_fields() {
     // Self-signed with an empty subject: SAN is critical, as Go marks it.
     assert_eq!(selfc.subject().to_string(), "");
     assert_eq!(days(&selfc), 10);
-    let san = selfc.subject_alternative_name().expect("san").expect("present");
+    let san = selfc
+        .subject_alternative_name()
+        .expect("san")
+        .expect("present");
     assert!(san.critical);
     verify_rsa(&selfc, &selfc);
 }
@@ -166,7 +184,10 @@ fn with_key_forms_use_the_given_key_and_its_algorithm() {
     assert_eq!(parts[0], parts[1], "the CA keeps the given key");
     let ca_der = pem_der(&parts[2], "CERTIFICATE");
     let (_, ca) = X509Certificate::from_der(&ca_der).expect("ca");
-    assert_eq!(ca.signature_algorithm.algorithm.to_id_string(), "1.2.840.10045.4.3.2");
+    assert_eq!(
+        ca.signature_algorithm.algorithm.to_id_string(),
+        "1.2.840.10045.4.3.2"
+    );
     assert!(matches!(
         ca.public_key().parsed(),
         Ok(x509_parser::public_key::PublicKey::EC(_))
@@ -174,22 +195,34 @@ fn with_key_forms_use_the_given_key_and_its_algorithm() {
     let leaf_der = pem_der(&parts[3], "CERTIFICATE");
     let (_, leaf) = X509Certificate::from_der(&leaf_der).expect("leaf");
     assert_eq!(leaf.issuer().to_string(), "CN=ec-ca");
-    assert_eq!(leaf.signature_algorithm.algorithm.to_id_string(), "1.2.840.10045.4.3.2");
-    assert_eq!(leaf.public_key().algorithm.algorithm.to_id_string(), "1.3.101.112");
+    assert_eq!(
+        leaf.signature_algorithm.algorithm.to_id_string(),
+        "1.2.840.10045.4.3.2"
+    );
+    assert_eq!(
+        leaf.public_key().algorithm.algorithm.to_id_string(),
+        "1.3.101.112"
+    );
     assert!(parts[4].starts_with("-----BEGIN PRIVATE KEY-----\n"));
     // ECDSA signature over the TBS with the CA's P-256 key.
     use p256::ecdsa::signature::Verifier as _;
     let vk = p256::ecdsa::VerifyingKey::from_sec1_bytes(&ca.public_key().subject_public_key.data)
         .expect("p256 key");
     let sig = p256::ecdsa::Signature::from_der(&leaf.signature_value.data).expect("der sig");
-    vk.verify(leaf.tbs_certificate.as_ref(), &sig).expect("verifies");
+    vk.verify(leaf.tbs_certificate.as_ref(), &sig)
+        .expect("verifies");
     let selfc_der = pem_der(&parts[5], "CERTIFICATE");
     let (_, selfc) = X509Certificate::from_der(&selfc_der).expect("self");
-    assert_eq!(selfc.signature_algorithm.algorithm.to_id_string(), "1.3.101.112");
-    let vk = ed25519_dalek::VerifyingKey::try_from(selfc.public_key().subject_public_key.data.as_ref())
-        .expect("ed25519 key");
+    assert_eq!(
+        selfc.signature_algorithm.algorithm.to_id_string(),
+        "1.3.101.112"
+    );
+    let vk =
+        ed25519_dalek::VerifyingKey::try_from(selfc.public_key().subject_public_key.data.as_ref())
+            .expect("ed25519 key");
     let sig = ed25519_dalek::Signature::from_slice(&selfc.signature_value.data).expect("sig");
-    vk.verify_strict(selfc.tbs_certificate.as_ref(), &sig).expect("verifies");
+    vk.verify_strict(selfc.tbs_certificate.as_ref(), &sig)
+        .expect("verifies");
 }
 
 #[test]
