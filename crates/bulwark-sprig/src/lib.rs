@@ -22,7 +22,27 @@ mod toml;
 // --- end core
 
 // --- system: crypto, random, uuid, dates and durations, semver
+mod args;
+mod certs;
+mod crypto;
+mod dates;
+mod der;
+pub mod gotime;
+mod keys;
+mod random;
+pub mod semver;
+
+pub use certs::Certificate;
+pub use semver::{Constraints, SemverError, Version, semver_compare};
 // --- end system
+
+/// Registers the system groups (crypto, random and ids, dates, semver) into `map`.
+pub fn register_system(map: &mut FuncMap) {
+    crypto::register(map);
+    dates::register(map);
+    random::register(map);
+    semver::register(map);
+}
 
 /// What the chart engine supplies to functions that need more than their arguments.
 pub trait ChartContext: Send + Sync {
@@ -51,6 +71,7 @@ pub fn helm_functions(context: std::sync::Arc<dyn ChartContext>) -> FuncMap {
     // --- end core registration
 
     // --- system registration
+    register_system(&mut map);
     // --- end system registration
     map
 }
