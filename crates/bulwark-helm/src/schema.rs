@@ -1,0 +1,179 @@
+//! `values.schema.json` validation for a chart and each subchart, with Helm v4's error
+//! layout (`<chart>:` then one `- at '<pointer>': <message>` line per failure, messages in
+//! the wording of `santhosh-tekuri/jsonschema`, which Helm uses). The JSON Schema draft is
+//! detected from `$schema`.
+
+use std::collections::BTreeMap;
+
+use jsonschema::error::ValidationErrorKind;
+
+use crate::chart::Chart;
+use crate::value::{Map, Value, format_go_float};
+
+/// The values do not satisfy one or more schemas.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("values don't meet the specifications of the schema(s) in the following chart(s):\n{0}")]
+pub struct SchemaError(pub String);
+
+/// Helm's `ValidateAgainstSchema` (without the top-level prefix): validates `values` against
+/// `chart`'s schema and each subchart's values against its own, recursively.
+pub fn validate_against_schema(chart: &Chart, values: &Map) -> Result<(), SchemaError> {
+    let mut sb = String::new();
+    collect(chart, values, &mut sb);
+    if sb.is_empty() { Ok(()) } else { Err(SchemaError(sb)) }
+}
+
+fn collect(chart: &Chart, values: &Map, sb: &mut String) {
+    if let Some(schema) = &chart.schema
+        && let Err(e) = validate_single(values, schema)
+    {
+        sb.push_str(&format!("{}:\n", chart.name()));
+        sb.push_str(&e);
+    }
+    for sub in &chart.dependencies {
+        match values.get(sub.name()) {
+            None | Some(Value::Null) => {}
+            Some(Value::Map(m)) => collect(sub, m, sb),
+            Some(other) => sb.push_str(&format!(
+                "{}:\ninvalid type for values: expected object (map), got {}\n",
+                sub.name(),
+                other.go_type()
+            )),
+        }
+    }
+}
+
+fn show(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Number(n) => n
+            .as_f64()
+            .map(format_go_float)
+            .unwrap_or_else(|| n.to_string()),
+        serde_json::Value::String(s) => format!("'{s}'"),
+        other => other.to_string(),
+    }
+}
+
+fn json_type(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "boolean",
+        serde_json::Value::Number(n) => {
+            if n.is_i64() || n.is_u64() { "integer" } else { "number" }
+        }
+        serde_json::Value::String(_) => "string",
+        serde_json::Value::Array(_) => "array",
+        serde_json::Value::Object(_) => "object",
+    }
+}
+
+/// Validates against one schema document; `Err` holds Helm's text (ending in a newline).
+pub fn validate_single(values: &Map, schema: &[u8]) -> Result<(), String> {
+    let schema: serde_json::Value =
+        serde_json::from_slice(schema).map_err(|e| format!("{e}\n"))?;
+    let validator = jsonschema::validator_for(&schema).map_err(|e| format!("{e}\n"))?;
+    let instance = Value::Map(values.clone()).to_json();
+    // Group by location so several missing properties read as one line, as Helm prints.
+    let mut lines: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut missing: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for err in validator.iter_errors(&instance) {
+        let at = err.instance_path().to_string();
+        let found = err.instance();
+        let msg = match err.kind() {
+            ValidationErrorKind::Required { property } => {
+                let p = property.as_str().map_or_else(|| property.to_string(), str::to_owned);
+                missing.entry(at).or_default().push(p);
+                continue;
+            }
+            ValidationErrorKind::Minimum { limit } => {
+                format!("minimum: got {}, want {}", show(found), show(limit))
+            }
+            ValidationErrorKind::Maximum { limit } => {
+                format!("maximum: got {}, want {}", show(found), show(limit))
+            }
+            ValidationErrorKind::ExclusiveMinimum { limit } => {
+                format!("exclusiveMinimum: got {}, want {}", show(found), show(limit))
+            }
+            ValidationErrorKind::ExclusiveMaximum { limit } => {
+                format!("exclusiveMaximum: got {}, want {}", show(found), show(limit))
+            }
+            ValidationErrorKind::MinLength { limit } => format!(
+                "minLength: got {}, want {limit}",
+                found.as_str().map_or(0, |s| s.chars().count())
+            ),
+            ValidationErrorKind::MaxLength { limit } => format!(
+                "maxLength: got {}, want {limit}",
+                found.as_str().map_or(0, |s| s.chars().count())
+            ),
+            ValidationErrorKind::MinItems { limit } => format!(
+                "minItems: got {}, want {limit}",
+                found.as_array().map_or(0, Vec::len)
+            ),
+            ValidationErrorKind::MaxItems { limit } => format!(
+                "maxItems: got {}, want {limit}",
+                found.as_array().map_or(0, Vec::len)
+            ),
+            ValidationErrorKind::Type { kind } => {
+                let want = format!("{kind:?}")
+                    .trim_start_matches("Single(")
+                    .trim_start_matches("Multiple(")
+                    .trim_end_matches(')')
+                    .to_ascii_lowercase();
+                format!("got {}, want {want}", json_type(found))
+            }
+            ValidationErrorKind::Enum { options } => format!(
+                "value must be one of {}",
+                options
+                    .as_array()
+                    .map(|a| a.iter().map(show).collect::<Vec<_>>().join(", "))
+                    .unwrap_or_default()
+            ),
+            ValidationErrorKind::Constant { expected_value } => {
+                format!("value must be {}", show(expected_value))
+            }
+            ValidationErrorKind::Pattern { pattern } => format!(
+                "'{}' does not match pattern '{pattern}'",
+                found.as_str().unwrap_or_default()
+            ),
+            ValidationErrorKind::AdditionalProperties { unexpected } => format!(
+                "additional properties {} not allowed",
+                unexpected
+                    .iter()
+                    .map(|p| format!("'{p}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            ValidationErrorKind::Format { format } => format!(
+                "'{}' is not valid {format}",
+                found.as_str().unwrap_or_default()
+            ),
+            _ => err.to_string(),
+        };
+        lines.entry(at).or_default().push(msg);
+    }
+    for (at, props) in missing {
+        let msg = if props.len() == 1 {
+            format!("missing property '{}'", props[0])
+        } else {
+            format!(
+                "missing properties {}",
+                props
+                    .iter()
+                    .map(|p| format!("'{p}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        lines.entry(at).or_default().insert(0, msg);
+    }
+    if lines.is_empty() {
+        return Ok(());
+    }
+    let mut out = String::new();
+    for (at, msgs) in lines {
+        for m in msgs {
+            out.push_str(&format!("- at '{at}': {m}\n"));
+        }
+    }
+    Ok::<(), String>(()).and(Err(out))
+}
