@@ -37,7 +37,7 @@ pub use ignore::IgnoreRules;
 pub use loader::{LoadError, LoadLimits, load, load_archive, load_dir, load_files, parse_values};
 pub use metadata::{ChartMetadata, Dependency, ImportValue, Maintainer, ValidationError};
 pub use render::{
-    Capabilities, KubeVersion, PrepareError, ReleaseOptions, RenderInput, TemplateRef, prepare,
+    Capabilities, KubeVersion, PrepareError, ReleaseOptions, RenderInput, TemplateRef, check_installable, prepare,
     rendered_template_names, templates,
 };
 pub use schema::{SchemaError, validate_against_schema};

@@ -197,14 +197,27 @@ fn walk(
     Ok(())
 }
 
+/// go-yaml v2's wording for the parser errors `bulwark-yaml` rewords; go-yaml reports a
+/// parser error's line 0-based (one less than the line of the problem).
+fn go_yaml_wording(message: &str) -> Option<&'static str> {
+    if message.starts_with("expected a `- ` sequence entry at this indentation") {
+        Some("did not find expected '-' indicator")
+    } else if message.starts_with("expected a mapping key at this indentation") {
+        Some("did not find expected key")
+    } else {
+        None
+    }
+}
+
 fn yaml_error(file: &str, e: &bulwark_yaml::YamlError) -> LoadError {
+    let (line, text) = match go_yaml_wording(&e.message) {
+        Some(w) => (e.line.saturating_sub(1), w.to_owned()),
+        None => (e.line, e.message.clone()),
+    };
     LoadError::File {
         file: file.to_owned(),
         line: Some(e.line),
-        message: format!(
-            "error converting YAML to JSON: yaml: line {}: {}",
-            e.line, e.message
-        ),
+        message: format!("error converting YAML to JSON: yaml: line {line}: {text}"),
     }
 }
 

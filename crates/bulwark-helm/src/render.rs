@@ -345,18 +345,25 @@ impl RenderInput {
     }
 }
 
-/// Prepares a render as `helm install`/`helm template` do: the chart must be installable and
-/// satisfy its `kubeVersion`; dependencies are processed with the user's values; values are
-/// coalesced and checked against every schema.
+/// The check `helm install`/`helm template` make before anything else: only application
+/// charts install (the SDK's render alone does not check this; a library chart renders to
+/// nothing there).
+pub fn check_installable(chart: &Chart) -> Result<(), PrepareError> {
+    if !chart.metadata.chart_type.is_empty() && chart.metadata.chart_type != "application" {
+        return Err(PrepareError::NotInstallable(chart.metadata.chart_type.clone()));
+    }
+    Ok(())
+}
+
+/// Prepares a render as Helm's SDK does: dependencies are processed with the user's values,
+/// the chart must satisfy its `kubeVersion`, values are coalesced and checked against every
+/// schema. (Call [`check_installable`] first for `helm install`/`helm template` behaviour.)
 pub fn prepare(
     mut chart: Chart,
     user_values: &Map,
     release: ReleaseOptions,
     capabilities: Capabilities,
 ) -> Result<RenderInput, PrepareError> {
-    if !chart.metadata.chart_type.is_empty() && chart.metadata.chart_type != "application" {
-        return Err(PrepareError::NotInstallable(chart.metadata.chart_type.clone()));
-    }
     let mut warnings = Warnings::default();
     process_dependencies(&mut chart, user_values, &mut warnings)?;
     let kv = &chart.metadata.kube_version;

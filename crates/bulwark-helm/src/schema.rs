@@ -67,10 +67,43 @@ fn json_type(v: &serde_json::Value) -> &'static str {
     }
 }
 
+/// Percent-encodes characters that are not allowed in a URI reference (`[`, `]`, spaces…)
+/// inside `$ref`s: Helm's validator accepts them raw, the `jsonschema` crate wants a valid
+/// URI; a JSON pointer fragment is percent-decoded again, so the target is the same.
+fn encode_refs(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, val) in m.iter_mut() {
+                if k == "$ref"
+                    && let serde_json::Value::String(s) = val
+                {
+                    let mut out = String::with_capacity(s.len());
+                    for c in s.chars() {
+                        if c.is_ascii_alphanumeric() || "-._~:/?#@!$&'()*+,;=%".contains(c) {
+                            out.push(c);
+                        } else {
+                            let mut buf = [0u8; 4];
+                            for b in c.encode_utf8(&mut buf).bytes() {
+                                out.push_str(&format!("%{b:02X}"));
+                            }
+                        }
+                    }
+                    *s = out;
+                } else {
+                    encode_refs(val);
+                }
+            }
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(encode_refs),
+        _ => {}
+    }
+}
+
 /// Validates against one schema document; `Err` holds Helm's text (ending in a newline).
 pub fn validate_single(values: &Map, schema: &[u8]) -> Result<(), String> {
-    let schema: serde_json::Value =
+    let mut schema: serde_json::Value =
         serde_json::from_slice(schema).map_err(|e| format!("{e}\n"))?;
+    encode_refs(&mut schema);
     let validator = jsonschema::validator_for(&schema).map_err(|e| format!("{e}\n"))?;
     let instance = Value::Map(values.clone()).to_json();
     // Group by location so several missing properties read as one line, as Helm prints.

@@ -32,6 +32,15 @@ const PRE_RENDER_ERRORS: &[&str] = &[
     "helm__helm/lib-chart",
 ];
 
+/// Known differences from the goldens, each with its reason; a chart listed here must still
+/// differ exactly as described, so a change in either direction fails the test.
+const KNOWN_DIFFERENCES: &[(&str, &str)] = &[(
+    // INDEX.json lists these three as vendored, but the corpus folder holds only `charts/crds`;
+    // Helm's golden was rendered with them present.
+    "prometheus-community__helm-charts/kube-prometheus-stack",
+    "grafana kube-state-metrics prometheus-node-exporter",
+)];
+
 #[test]
 fn corpus_charts_load_and_match_golden_template_sets() {
     let Some(shared) = shared_dir() else {
@@ -87,11 +96,23 @@ fn corpus_charts_load_and_match_golden_template_sets() {
                 let got = rendered_template_names(&input.chart);
                 let mut want: Vec<String> = golden.keys().cloned().collect();
                 want.sort();
-                if got == want {
+                let missing: Vec<_> = want.iter().filter(|w| !got.contains(w)).collect();
+                let extra: Vec<_> = got.iter().filter(|g| !want.contains(g)).collect();
+                if let Some((_, subcharts)) = KNOWN_DIFFERENCES.iter().find(|(k, _)| *k == id) {
+                    let prefix = format!("{}/charts/", input.chart.name());
+                    let mut missing_subcharts: Vec<&str> = missing
+                        .iter()
+                        .filter_map(|m| m.strip_prefix(&prefix)?.split('/').next())
+                        .collect();
+                    missing_subcharts.dedup();
+                    if !extra.is_empty() || missing_subcharts.join(" ") != *subcharts {
+                        failures.push(format!(
+                            "{id}: known difference changed: missing {missing:?}, extra {extra:?}"
+                        ));
+                    }
+                } else if got == want {
                     agreed += 1;
                 } else {
-                    let missing: Vec<_> = want.iter().filter(|w| !got.contains(w)).collect();
-                    let extra: Vec<_> = got.iter().filter(|g| !want.contains(g)).collect();
                     failures.push(format!("{id}: missing {missing:?}, extra {extra:?}"));
                 }
             }
@@ -103,5 +124,6 @@ fn corpus_charts_load_and_match_golden_template_sets() {
     );
     assert!(failures.is_empty(), "{summary}\n{}", failures.join("\n"));
     assert_eq!(compared, 110, "{summary}");
+    assert_eq!(agreed + KNOWN_DIFFERENCES.len(), compared, "{summary}");
     assert_eq!(errors_matched, PRE_RENDER_ERRORS.len(), "{summary}");
 }
