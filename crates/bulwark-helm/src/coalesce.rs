@@ -158,6 +158,8 @@ fn clean_nil_values(m: &mut Map) {
     }
 }
 
+/// The chart's defaults under `v`. When coalescing, `null`s among the defaults are dropped
+/// (at every level, as Helm v4.2 does), so they neither shadow globals nor print.
 fn coalesce_chart_values(w: &mut Warnings, chart: &Chart, v: &mut Map, prefix: &str, merge: bool) {
     let sub_prefix = concat_prefix(prefix, chart.name());
     for (key, val) in chart.values.clone() {
@@ -169,7 +171,7 @@ fn coalesce_chart_values(w: &mut Warnings, chart: &Chart, v: &mut Map, prefix: &
                     match val {
                         Value::Map(mut src) => {
                             let merge = merge || is_subchart(chart, &key);
-                            if !merge && !prefix.is_empty() {
+                            if !merge {
                                 clean_nil_values(&mut src);
                             }
                             coalesce_tables_full_key(
@@ -189,7 +191,7 @@ fn coalesce_chart_values(w: &mut Warnings, chart: &Chart, v: &mut Map, prefix: &
             }
             None => {
                 let mut val = val;
-                if !merge && !prefix.is_empty() {
+                if !merge {
                     if val.is_null() {
                         continue;
                     }

@@ -6,9 +6,7 @@
 use std::collections::HashSet;
 
 use crate::chart::Chart;
-use crate::coalesce::{
-    CoalesceError, Warnings, coalesce_tables, coalesce_values, merge_tables, merge_values,
-};
+use crate::coalesce::{CoalesceError, Warnings, coalesce_values, merge_values};
 use crate::metadata::{Dependency, ImportValue};
 use crate::semver::is_compatible_range;
 use crate::value::{Map, PathError, Value, path_value, table};
@@ -150,20 +148,6 @@ fn process_conditions(reqs: &mut [Dependency], cvals: &Map, path: &str, w: &mut 
     }
 }
 
-/// `parent: a.b` turns the imported table into `{a: {b: table}}`; `.` keeps it at the top.
-fn path_to_map(path: &str, data: Map) -> Map {
-    if path == "." {
-        return data;
-    }
-    let mut cur = data;
-    for part in path.split('.').rev() {
-        let mut m = Map::new();
-        m.insert(part.to_owned(), Value::Map(cur));
-        cur = m;
-    }
-    cur
-}
-
 fn process_import_values(c: &mut Chart, merge: bool, w: &mut Warnings) -> Result<(), CoalesceError> {
     let Some(reqs) = c.metadata.dependencies.as_ref() else {
         return Ok(());
@@ -174,7 +158,12 @@ fn process_import_values(c: &mut Chart, merge: bool, w: &mut Warnings) -> Result
     } else {
         coalesce_values(c, &Map::new(), w)?
     };
-    let mut b = Map::new();
+    // Helm builds the imports from tables that are still part of `cvals` (Go maps are
+    // references), so an import merged into another import's table also changes every other
+    // place that table was imported to. The heap reproduces that sharing.
+    let mut heap = Heap::default();
+    let root = heap.alloc_map(&cvals);
+    let b = heap.new_map();
     for r in &reqs {
         for iv in &r.import_values {
             let (child, parent) = match iv {
@@ -182,33 +171,170 @@ fn process_import_values(c: &mut Chart, merge: bool, w: &mut Warnings) -> Result
                 ImportValue::Export(s) => (format!("exports.{s}"), "."),
                 ImportValue::Other(_) => continue,
             };
-            let vv = match table(&cvals, &format!("{}.{child}", r.name)) {
-                Ok(t) => t.clone(),
-                Err(e) => {
-                    w.push(format!(
-                        "ImportValues missing table from chart {}: {e}",
-                        r.name
-                    ));
-                    continue;
-                }
+            let path = format!("{}.{child}", r.name);
+            let Some(vv) = heap.table(root, &path) else {
+                w.push(format!(
+                    "ImportValues missing table from chart {}: {:?} is not a table",
+                    r.name,
+                    path.rsplit('.').next().unwrap_or_default()
+                ));
+                continue;
             };
-            let add = path_to_map(parent, vv);
-            if merge {
-                merge_tables(&mut b, add, w);
+            let add = heap.path_to_map(parent, vv);
+            heap.coalesce_tables(w, b, add, "", merge);
+        }
+    }
+    // `cvals` is copied only now, with whatever the imports changed in it.
+    let mut base = match heap.to_value(&Slot::Map(root)) {
+        Value::Map(m) => m,
+        _ => cvals,
+    };
+    if !merge {
+        trim_nil_values(&mut base);
+    }
+    let fresh = heap.alloc_map(&base);
+    heap.coalesce_tables(w, fresh, b, "", merge);
+    if let Value::Map(m) = heap.to_value(&Slot::Map(fresh)) {
+        c.values = m;
+    }
+    Ok(())
+}
+
+/// A value in the [`Heap`]: maps are references, as in Go.
+#[derive(Debug, Clone)]
+enum Slot {
+    Value(Value),
+    Map(usize),
+}
+
+impl Slot {
+    fn is_null(&self) -> bool {
+        matches!(self, Slot::Value(Value::Null))
+    }
+}
+
+/// Maps with reference semantics, for the parts of Helm that depend on Go maps being
+/// shared.
+#[derive(Debug, Default)]
+struct Heap {
+    maps: Vec<std::collections::BTreeMap<String, Slot>>,
+}
+
+impl Heap {
+    fn new_map(&mut self) -> usize {
+        self.maps.push(Default::default());
+        self.maps.len() - 1
+    }
+
+    fn alloc(&mut self, v: &Value) -> Slot {
+        match v {
+            Value::Map(m) => Slot::Map(self.alloc_map(m)),
+            other => Slot::Value(other.clone()),
+        }
+    }
+
+    fn alloc_map(&mut self, m: &Map) -> usize {
+        let id = self.new_map();
+        for (k, v) in m {
+            let slot = self.alloc(v);
+            self.maps[id].insert(k.clone(), slot);
+        }
+        id
+    }
+
+    fn table(&self, root: usize, path: &str) -> Option<usize> {
+        let mut cur = root;
+        for part in path.split('.') {
+            match self.maps[cur].get(part) {
+                Some(Slot::Map(id)) => cur = *id,
+                _ => return None,
+            }
+        }
+        Some(cur)
+    }
+
+    fn path_to_map(&mut self, path: &str, data: usize) -> usize {
+        if path == "." {
+            return data;
+        }
+        let mut cur = data;
+        for part in path.split('.').rev() {
+            let id = self.new_map();
+            self.maps[id].insert(part.to_owned(), Slot::Map(cur));
+            cur = id;
+        }
+        cur
+    }
+
+    /// `coalesceTablesFullKey` on shared maps.
+    fn coalesce_tables(&mut self, w: &mut Warnings, dst: usize, src: usize, prefix: &str, merge: bool) {
+        let src_non_nil: HashSet<String> = self.maps[src]
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, _)| k.clone())
+            .collect();
+        let dst_nils: Vec<String> = self.maps[dst]
+            .iter()
+            .filter(|(_, v)| v.is_null())
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in dst_nils {
+            self.maps[src].insert(k, Slot::Value(Value::Null));
+        }
+        let entries: Vec<(String, Slot)> = self.maps[src]
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        for (key, val) in entries {
+            let full_key = if prefix.is_empty() {
+                key.clone()
             } else {
-                coalesce_tables(&mut b, add, w);
+                format!("{prefix}.{key}")
+            };
+            match self.maps[dst].get(&key).cloned() {
+                Some(dv) if !merge && dv.is_null() && src_non_nil.contains(&key) => {
+                    self.maps[dst].remove(&key);
+                }
+                None => {
+                    self.maps[dst].insert(key, val);
+                }
+                Some(Slot::Map(d)) => match val {
+                    Slot::Map(s) => self.coalesce_tables(w, d, s, &full_key, merge),
+                    Slot::Value(v) if !v.is_null() => w.push(format!(
+                        "warning: destination for {full_key} is a table. Ignoring non-table value ({v})"
+                    )),
+                    Slot::Value(_) => {}
+                },
+                Some(Slot::Value(_)) => {
+                    if let Slot::Map(_) = val {
+                        let shown = self.to_value(&val);
+                        w.push(format!(
+                            "warning: cannot overwrite table with non table for {full_key} ({shown})"
+                        ));
+                    }
+                }
             }
         }
     }
-    let mut cvals = cvals;
-    if merge {
-        merge_tables(&mut cvals, b, w);
-    } else {
-        trim_nil_values(&mut cvals);
-        coalesce_tables(&mut cvals, b, w);
+
+    fn to_value(&self, slot: &Slot) -> Value {
+        self.to_value_depth(slot, 0)
     }
-    c.values = cvals;
-    Ok(())
+
+    fn to_value_depth(&self, slot: &Slot, depth: usize) -> Value {
+        match slot {
+            Slot::Value(v) => v.clone(),
+            // A map reachable from itself (possible only through pathological imports)
+            // is cut off rather than followed forever.
+            Slot::Map(_) if depth > 256 => Value::Null,
+            Slot::Map(id) => Value::Map(
+                self.maps[*id]
+                    .iter()
+                    .map(|(k, v)| (k.clone(), self.to_value_depth(v, depth + 1)))
+                    .collect(),
+            ),
+        }
+    }
 }
 
 fn trim_nil_values(m: &mut Map) {
