@@ -11,8 +11,13 @@ fn main() {
     let out = load(std::path::Path::new(&path))
         .map_err(|e| e.to_string())
         .and_then(|c| {
-            prepare(c, &Map::new(), ReleaseOptions::default(), Capabilities::default())
-                .map_err(|e| e.to_string())
+            prepare(
+                c,
+                &Map::new(),
+                ReleaseOptions::default(),
+                Capabilities::default(),
+            )
+            .map_err(|e| e.to_string())
         });
     match out {
         Ok(input) => println!("{}", Value::Map(input.values).to_json()),

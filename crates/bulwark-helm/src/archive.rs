@@ -177,16 +177,15 @@ fn chart_relative_name(raw: &str) -> Result<String, String> {
             p => clean.push(p),
         }
     }
-    if parts.iter().any(|p| *p == "..") {
+    if parts.contains(&"..") {
         return Err("chart illegally references parent directory".to_owned());
     }
     if clean.is_empty() {
         return Err("chart illegally contains content outside the base directory".to_owned());
     }
-    if clean
-        .first()
-        .is_some_and(|p| p.len() >= 2 && p.as_bytes()[1] == b':' && p.as_bytes()[0].is_ascii_alphabetic())
-    {
+    if clean.first().is_some_and(|p| {
+        p.len() >= 2 && p.as_bytes()[1] == b':' && p.as_bytes()[0].is_ascii_alphabetic()
+    }) {
         return Err("chart contains illegally named files".to_owned());
     }
     Ok(clean.join("/"))

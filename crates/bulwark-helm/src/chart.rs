@@ -50,7 +50,9 @@ impl Chart {
             for f in &c.files {
                 let lower = f.name.to_ascii_lowercase();
                 if f.name.starts_with("crds/")
-                    && (lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json"))
+                    && (lower.ends_with(".yaml")
+                        || lower.ends_with(".yml")
+                        || lower.ends_with(".json"))
                 {
                     out.push((format!("{full}/{}", f.name), f));
                 }

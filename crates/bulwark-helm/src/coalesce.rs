@@ -215,7 +215,13 @@ pub fn merge_tables(dst: &mut Map, src: Map, warnings: &mut Warnings) {
     coalesce_tables_full_key(warnings, dst, src, "", true);
 }
 
-fn coalesce_tables_full_key(w: &mut Warnings, dst: &mut Map, mut src: Map, prefix: &str, merge: bool) {
+fn coalesce_tables_full_key(
+    w: &mut Warnings,
+    dst: &mut Map,
+    mut src: Map,
+    prefix: &str,
+    merge: bool,
+) {
     let src_non_nil: std::collections::HashSet<String> = src
         .iter()
         .filter(|(_, v)| !v.is_null())
@@ -287,8 +293,8 @@ mod tests {
     fn user_values_override_defaults_and_null_deletes() {
         let c = chart("top", "a: 1\nb: {c: 2, d: 3}\ne: keep\n", vec![]);
         let mut w = Warnings::default();
-        let out = coalesce_values(&c, &vals("a: 5\nb: {d: null}\ne: null\n"), &mut w)
-            .expect("coalesces");
+        let out =
+            coalesce_values(&c, &vals("a: 5\nb: {d: null}\ne: null\n"), &mut w).expect("coalesces");
         assert_eq!(json(&out), r#"{"a":5,"b":{"c":2}}"#);
         let merged = merge_values(&c, &vals("b: {d: null}\n"), &mut w).expect("merges");
         assert_eq!(json(&merged), r#"{"a":1,"b":{"c":2,"d":null},"e":"keep"}"#);
@@ -296,7 +302,11 @@ mod tests {
 
     #[test]
     fn subchart_defaults_and_globals_flow_down() {
-        let sub = chart("sub", "x: 1\nglobal: {g: child, h: child}\nn: null\n", vec![]);
+        let sub = chart(
+            "sub",
+            "x: 1\nglobal: {g: child, h: child}\nn: null\n",
+            vec![],
+        );
         let c = chart("top", "global: {g: parent}\nsub: {x: 2}\n", vec![sub]);
         let mut w = Warnings::default();
         let out = coalesce_values(&c, &Map::new(), &mut w).expect("coalesces");
@@ -325,6 +335,9 @@ mod tests {
         let c = chart("top", "a: 3\n", vec![]);
         let out = coalesce_values(&c, &vals("a: {b: 1}\n"), &mut w).expect("coalesces");
         assert_eq!(json(&out), r#"{"a":{"b":1}}"#);
-        assert_eq!(w.0, vec!["warning: skipped value for top.a: Not a table.".to_owned()]);
+        assert_eq!(
+            w.0,
+            vec!["warning: skipped value for top.a: Not a table.".to_owned()]
+        );
     }
 }

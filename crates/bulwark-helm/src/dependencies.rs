@@ -110,10 +110,7 @@ fn process_tags(reqs: &mut [Dependency], cvals: &Map, w: &mut Warnings) {
             match tags.get(k) {
                 Some(Value::Bool(true)) => has_true = true,
                 Some(Value::Bool(false)) => has_false = true,
-                Some(_) => w.push(format!(
-                    "returned non-bool value tag={k} chart={}",
-                    r.name
-                )),
+                Some(_) => w.push(format!("returned non-bool value tag={k} chart={}", r.name)),
                 None => {}
             }
         }
@@ -137,10 +134,7 @@ fn process_conditions(reqs: &mut [Dependency], cvals: &Map, path: &str, w: &mut 
                     r.enabled = *b;
                     break;
                 }
-                Ok(_) => w.push(format!(
-                    "returned non-bool value path={c} chart={}",
-                    r.name
-                )),
+                Ok(_) => w.push(format!("returned non-bool value path={c} chart={}", r.name)),
                 Err(PathError::NoValue(_)) => {}
                 Err(e) => w.push(format!("the method PathValue returned error: {e}")),
             }
@@ -148,7 +142,11 @@ fn process_conditions(reqs: &mut [Dependency], cvals: &Map, path: &str, w: &mut 
     }
 }
 
-fn process_import_values(c: &mut Chart, merge: bool, w: &mut Warnings) -> Result<(), CoalesceError> {
+fn process_import_values(
+    c: &mut Chart,
+    merge: bool,
+    w: &mut Warnings,
+) -> Result<(), CoalesceError> {
     let Some(reqs) = c.metadata.dependencies.as_ref() else {
         return Ok(());
     };
@@ -267,7 +265,14 @@ impl Heap {
     }
 
     /// `coalesceTablesFullKey` on shared maps.
-    fn coalesce_tables(&mut self, w: &mut Warnings, dst: usize, src: usize, prefix: &str, merge: bool) {
+    fn coalesce_tables(
+        &mut self,
+        w: &mut Warnings,
+        dst: usize,
+        src: usize,
+        prefix: &str,
+        merge: bool,
+    ) {
         let src_non_nil: HashSet<String> = self.maps[src]
             .iter()
             .filter(|(_, v)| !v.is_null())

@@ -28,17 +28,21 @@ pub mod schema;
 pub mod semver;
 pub mod strvals;
 pub mod value;
+pub mod values;
 
 pub use archive::{ArchiveError, ArchiveLimits, BufferedFile};
 pub use chart::{Chart, ChartFile};
-pub use coalesce::{CoalesceError, Warnings, coalesce_tables, coalesce_values, merge_tables, merge_values};
+pub use coalesce::{
+    CoalesceError, Warnings, coalesce_tables, coalesce_values, merge_tables, merge_values,
+};
 pub use dependencies::process_dependencies;
 pub use ignore::IgnoreRules;
 pub use loader::{LoadError, LoadLimits, load, load_archive, load_dir, load_files, parse_values};
 pub use metadata::{ChartMetadata, Dependency, ImportValue, Maintainer, ValidationError};
 pub use render::{
-    Capabilities, KubeVersion, PrepareError, ReleaseOptions, RenderInput, TemplateRef, check_installable, prepare,
-    rendered_template_names, templates,
+    Capabilities, KubeVersion, PrepareError, ReleaseOptions, RenderInput, TemplateRef,
+    check_installable, prepare, rendered_template_names, templates,
 };
 pub use schema::{SchemaError, validate_against_schema};
 pub use value::{Map, Value};
+pub use values::{ValueOptions, ValuesError};

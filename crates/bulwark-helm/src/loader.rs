@@ -171,8 +171,7 @@ fn walk(
         if !meta.is_file() {
             return Err(LoadError::Path {
                 path: n,
-                message: "cannot load irregular file as it has file mode type bits set"
-                    .to_owned(),
+                message: "cannot load irregular file as it has file mode type bits set".to_owned(),
             });
         }
         if meta.len() > limits.archive.max_file_bytes {

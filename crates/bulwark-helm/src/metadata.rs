@@ -278,7 +278,10 @@ pub fn decode_dependency(node: &Node) -> Result<Option<Dependency>, DecodeError>
         ],
     );
     let s = |k: &str| -> Result<String, DecodeError> {
-        Ok(f.get(k).map(|n| d.string(n, k)).transpose()?.unwrap_or_default())
+        Ok(f.get(k)
+            .map(|n| d.string(n, k))
+            .transpose()?
+            .unwrap_or_default())
     };
     let import_values = match f.get("import-values") {
         None => Vec::new(),
@@ -404,9 +407,7 @@ pub fn decode_metadata_into(md: &mut ChartMetadata, root: &Node) -> Result<(), D
                         .iter()
                         .map(|e| Ok((e.key.key_string(), d.string(&e.value, k)?)))
                         .collect::<Result<_, DecodeError>>()?,
-                    NodeKind::Scalar(s) if s.value == bulwark_yaml::Value::Null => {
-                        BTreeMap::new()
-                    }
+                    NodeKind::Scalar(s) if s.value == bulwark_yaml::Value::Null => BTreeMap::new(),
                     _ => return Err(d.err(n, k, "map[string]string")),
                 }
             }

@@ -173,7 +173,10 @@ impl Default for Capabilities {
                 major: "1".into(),
                 minor: "36".into(),
             },
-            api_versions: DEFAULT_API_VERSIONS.iter().map(|s| (*s).to_owned()).collect(),
+            api_versions: DEFAULT_API_VERSIONS
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect(),
             helm_version: HelmVersion {
                 version: "v4.2".into(),
                 git_commit: String::new(),
@@ -203,19 +206,30 @@ impl Capabilities {
         kv.insert("Version".into(), self.kube_version.version.as_str().into());
         kv.insert("Major".into(), self.kube_version.major.as_str().into());
         kv.insert("Minor".into(), self.kube_version.minor.as_str().into());
-        kv.insert("GitVersion".into(), self.kube_version.version.as_str().into());
+        kv.insert(
+            "GitVersion".into(),
+            self.kube_version.version.as_str().into(),
+        );
         let mut hv = Map::new();
         let h = &self.helm_version;
         hv.insert("Version".into(), h.version.as_str().into());
         hv.insert("GitCommit".into(), h.git_commit.as_str().into());
         hv.insert("GitTreeState".into(), h.git_tree_state.as_str().into());
         hv.insert("GoVersion".into(), h.go_version.as_str().into());
-        hv.insert("KubeClientVersion".into(), h.kube_client_version.as_str().into());
+        hv.insert(
+            "KubeClientVersion".into(),
+            h.kube_client_version.as_str().into(),
+        );
         let mut m = Map::new();
         m.insert("KubeVersion".into(), Value::Map(kv));
         m.insert(
             "APIVersions".into(),
-            Value::List(self.api_versions.iter().map(|s| s.as_str().into()).collect()),
+            Value::List(
+                self.api_versions
+                    .iter()
+                    .map(|s| s.as_str().into())
+                    .collect(),
+            ),
         );
         m.insert("HelmVersion".into(), Value::Map(hv));
         Value::Map(m)
@@ -310,7 +324,9 @@ pub fn scoped_values(top: &Map, chart_path: &[String]) -> Map {
 pub enum PrepareError {
     #[error("{0} charts are not installable")]
     NotInstallable(String),
-    #[error("chart requires kubeVersion: {required} which is incompatible with Kubernetes {actual}")]
+    #[error(
+        "chart requires kubeVersion: {required} which is incompatible with Kubernetes {actual}"
+    )]
     KubeVersion { required: String, actual: String },
     #[error(transparent)]
     Coalesce(#[from] CoalesceError),
@@ -345,19 +361,29 @@ impl RenderInput {
     }
 }
 
-/// The check `helm install`/`helm template` make before anything else: only application
-/// charts install (the SDK's render alone does not check this; a library chart renders to
-/// nothing there).
-pub fn check_installable(chart: &Chart) -> Result<(), PrepareError> {
+/// The checks `helm install`/`helm template` make that the SDK's render does not (Helm's
+/// golden renders come from the SDK, where a library chart renders to nothing and
+/// `kubeVersion` is not checked): only application charts install, and the chart's
+/// `kubeVersion` range must admit the cluster's version.
+pub fn check_installable(chart: &Chart, capabilities: &Capabilities) -> Result<(), PrepareError> {
     if !chart.metadata.chart_type.is_empty() && chart.metadata.chart_type != "application" {
-        return Err(PrepareError::NotInstallable(chart.metadata.chart_type.clone()));
+        return Err(PrepareError::NotInstallable(
+            chart.metadata.chart_type.clone(),
+        ));
+    }
+    let kv = &chart.metadata.kube_version;
+    if !kv.is_empty() && !is_compatible_range(kv, &capabilities.kube_version.normalized) {
+        return Err(PrepareError::KubeVersion {
+            required: kv.clone(),
+            actual: capabilities.kube_version.normalized.clone(),
+        });
     }
     Ok(())
 }
 
 /// Prepares a render as Helm's SDK does: dependencies are processed with the user's values,
-/// the chart must satisfy its `kubeVersion`, values are coalesced and checked against every
-/// schema. (Call [`check_installable`] first for `helm install`/`helm template` behaviour.)
+/// values are coalesced and checked against every schema. (Call [`check_installable`] first
+/// for `helm install`/`helm template` behaviour.)
 pub fn prepare(
     mut chart: Chart,
     user_values: &Map,
@@ -366,13 +392,6 @@ pub fn prepare(
 ) -> Result<RenderInput, PrepareError> {
     let mut warnings = Warnings::default();
     process_dependencies(&mut chart, user_values, &mut warnings)?;
-    let kv = &chart.metadata.kube_version;
-    if !kv.is_empty() && !is_compatible_range(kv, &capabilities.kube_version.normalized) {
-        return Err(PrepareError::KubeVersion {
-            required: kv.clone(),
-            actual: capabilities.kube_version.normalized.clone(),
-        });
-    }
     let values = coalesce_values(&chart, user_values, &mut warnings)?;
     validate_against_schema(&chart, &values)?;
     Ok(RenderInput {

@@ -20,7 +20,11 @@ pub struct SchemaError(pub String);
 pub fn validate_against_schema(chart: &Chart, values: &Map) -> Result<(), SchemaError> {
     let mut sb = String::new();
     collect(chart, values, &mut sb);
-    if sb.is_empty() { Ok(()) } else { Err(SchemaError(sb)) }
+    if sb.is_empty() {
+        Ok(())
+    } else {
+        Err(SchemaError(sb))
+    }
 }
 
 fn collect(chart: &Chart, values: &Map, sb: &mut String) {
@@ -59,7 +63,11 @@ fn json_type(v: &serde_json::Value) -> &'static str {
         serde_json::Value::Null => "null",
         serde_json::Value::Bool(_) => "boolean",
         serde_json::Value::Number(n) => {
-            if n.is_i64() || n.is_u64() { "integer" } else { "number" }
+            if n.is_i64() || n.is_u64() {
+                "integer"
+            } else {
+                "number"
+            }
         }
         serde_json::Value::String(_) => "string",
         serde_json::Value::Array(_) => "array",
@@ -114,7 +122,9 @@ pub fn validate_single(values: &Map, schema: &[u8]) -> Result<(), String> {
         let found = err.instance();
         let msg = match err.kind() {
             ValidationErrorKind::Required { property } => {
-                let p = property.as_str().map_or_else(|| property.to_string(), str::to_owned);
+                let p = property
+                    .as_str()
+                    .map_or_else(|| property.to_string(), str::to_owned);
                 missing.entry(at).or_default().push(p);
                 continue;
             }
@@ -125,10 +135,18 @@ pub fn validate_single(values: &Map, schema: &[u8]) -> Result<(), String> {
                 format!("maximum: got {}, want {}", show(found), show(limit))
             }
             ValidationErrorKind::ExclusiveMinimum { limit } => {
-                format!("exclusiveMinimum: got {}, want {}", show(found), show(limit))
+                format!(
+                    "exclusiveMinimum: got {}, want {}",
+                    show(found),
+                    show(limit)
+                )
             }
             ValidationErrorKind::ExclusiveMaximum { limit } => {
-                format!("exclusiveMaximum: got {}, want {}", show(found), show(limit))
+                format!(
+                    "exclusiveMaximum: got {}, want {}",
+                    show(found),
+                    show(limit)
+                )
             }
             ValidationErrorKind::MinLength { limit } => format!(
                 "minLength: got {}, want {limit}",

@@ -15,9 +15,8 @@ pub struct Version {
 
 fn valid_idents(s: &str) -> bool {
     !s.is_empty()
-        && s.split('.').all(|p| {
-            !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        })
+        && s.split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
 }
 
 impl Version {
@@ -196,7 +195,10 @@ fn parse_single(text: &str) -> Option<Single> {
     } else if parts.len() < 3 || is_x(parts[2]) {
         (format!("{}.{}.0{suffix}", parts[0], parts[1]), Wild::Patch)
     } else {
-        (format!("{}.{}.{}{suffix}", parts[0], parts[1], parts[2]), Wild::None)
+        (
+            format!("{}.{}.{}{suffix}", parts[0], parts[1], parts[2]),
+            Wild::None,
+        )
     };
     Some(Single {
         op,

@@ -80,7 +80,13 @@ pub fn parse(line: &str) -> Result<Map, StrvalsError> {
     Ok(m)
 }
 
-fn run(line: &str, dest: &mut Map, reader: Reader<'_>, json: bool, literal: bool) -> Result<(), StrvalsError> {
+fn run(
+    line: &str,
+    dest: &mut Map,
+    reader: Reader<'_>,
+    json: bool,
+    literal: bool,
+) -> Result<(), StrvalsError> {
     let mut p = Parser {
         sc: line.chars().collect(),
         pos: 0,
@@ -156,7 +162,10 @@ fn set_index(mut list: Vec<Value>, index: i64, val: Value) -> Result<Vec<Value>,
 fn atoi(s: &str) -> Result<i64, String> {
     let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("strconv.Atoi: parsing {}: invalid syntax", go_quote(s)));
+        return Err(format!(
+            "strconv.Atoi: parsing {}: invalid syntax",
+            go_quote(s)
+        ));
     }
     s.parse::<i64>()
         .map_err(|_| format!("strconv.Atoi: parsing {}: value out of range", go_quote(s)))
@@ -373,9 +382,10 @@ impl Parser<'_> {
                 }
                 match self.val_list() {
                     Ok(vl) => done(set_index(list.clone(), i, Value::List(vl)), list),
-                    Err(ValList::Eof) => {
-                        done(set_index(list.clone(), i, Value::String(String::new())), list)
-                    }
+                    Err(ValList::Eof) => done(
+                        set_index(list.clone(), i, Value::String(String::new())),
+                        list,
+                    ),
                     Err(ValList::NotList) => {
                         let rs = self.val();
                         match self.value_of(&rs) {
@@ -395,7 +405,10 @@ impl Parser<'_> {
                     None | Some(Value::Null) => Vec::new(),
                     Some(Value::List(l)) => l.clone(),
                     Some(other) => {
-                        return (list.clone(), Err(conversion_panic(other, "[]interface {}").into()));
+                        return (
+                            list.clone(),
+                            Err(conversion_panic(other, "[]interface {}").into()),
+                        );
                     }
                 };
                 let (list2, err) = self.list_item(crt, next_i, nested);

@@ -59,7 +59,10 @@ fn corpus_charts_load_and_match_golden_template_sets() {
         if !dir.is_dir() {
             continue;
         }
-        let golden_path = shared.join("corpus/charts-golden").join(id).join("default.json");
+        let golden_path = shared
+            .join("corpus/charts-golden")
+            .join(id)
+            .join("default.json");
         let golden: Option<serde_json::Value> = std::fs::read(&golden_path)
             .ok()
             .map(|b| serde_json::from_slice(&b).expect("golden parses"));

@@ -56,7 +56,12 @@ fn strvals_cases_from_helm() {
             }
             None => {
                 result.unwrap_or_else(|e| panic!("line {}: {line}: {e}", n + 1));
-                assert_eq!(Value::Map(got), expected(&case["want"]), "line {}: {line}", n + 1);
+                assert_eq!(
+                    Value::Map(got),
+                    expected(&case["want"]),
+                    "line {}: {line}",
+                    n + 1
+                );
             }
         }
         count += 1;
