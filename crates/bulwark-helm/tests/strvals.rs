@@ -1,10 +1,10 @@
 //! Data-driven `strvals` cases: facts transcribed from Helm's `pkg/strvals/parser_test.go`
 //! (and a few checked against Helm's parser), one JSON object a line in
-//! `cases/strvals.jsonl`: `mode` (`set`, `string`, `json`), `input` (lines parsed in order
+//! `cases/strvals.jsonl`: `mode` (`set`, `string`, `json`, `literal`), `input` (lines parsed in order
 //! into the same map), optional `initial` map, and `want` or `want_error` (`true`, or the
 //! exact message). In `want`, `{"int": n}` is an `int64`; other JSON numbers are `float64`.
 
-use bulwark_helm::strvals::{parse_into, parse_into_string, parse_json};
+use bulwark_helm::strvals::{parse_into, parse_into_string, parse_json, parse_literal_into};
 use bulwark_helm::{Map, Value};
 
 fn expected(v: &serde_json::Value) -> Value {
@@ -41,6 +41,7 @@ fn strvals_cases_from_helm() {
                 "set" => parse_into(input, &mut got),
                 "string" => parse_into_string(input, &mut got),
                 "json" => parse_json(input, &mut got),
+                "literal" => parse_literal_into(input, &mut got),
                 other => panic!("line {}: unknown mode {other}", n + 1),
             };
             if result.is_err() {
