@@ -238,35 +238,60 @@ fn decode_into(md: &mut ChartMetadata, file: &str, data: &[u8]) -> Result<(), Lo
 }
 
 /// Parses a values file as Helm's `LoadValues`: every YAML document must be a mapping (or
-/// empty); documents are merged, later ones winning; numbers become `float64`.
+/// empty); documents are merged (maps recursively, anything else replaced); numbers become
+/// `float64`. Errors read `cannot unmarshal yaml document: …` as Helm's do.
 pub fn parse_values(file: &str, data: &[u8]) -> Result<Map, LoadError> {
+    let fail = |line: u32, message: String| LoadError::File {
+        file: file.to_owned(),
+        line: Some(line),
+        message: format!("cannot unmarshal yaml document: {message}"),
+    };
     let text = String::from_utf8_lossy(data);
-    let docs = load_str_with(&text, LoadOptions::default()).map_err(|e| yaml_error(file, &e))?;
+    let docs =
+        load_str_with(&text, LoadOptions::default()).map_err(|e| match yaml_error(file, &e) {
+            LoadError::File { message, .. } => fail(e.line, message),
+            other => other,
+        })?;
     let mut out = Map::new();
     for d in docs {
         if let Err(e) = d.root.try_to_json() {
-            return Err(LoadError::File {
-                file: file.to_owned(),
-                line: Some(e.span.start_line),
-                message: format!("error converting YAML to JSON: {e}"),
-            });
+            let message = match non_finite(&d.root) {
+                Some(v) => format!("error converting YAML to JSON: json: unsupported value: {v}"),
+                None => format!("error converting YAML to JSON: {e}"),
+            };
+            return Err(fail(e.span.start_line, message));
         }
         match Value::from_yaml(&d.root) {
             Value::Null => {}
             Value::Map(m) => out = merge_maps(out, m),
             other => {
-                return Err(LoadError::File {
-                    file: file.to_owned(),
-                    line: Some(d.root.span.start_line),
-                    message: format!(
+                return Err(fail(
+                    d.root.span.start_line,
+                    format!(
                         "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
                         json_kind(&other)
                     ),
-                });
+                ));
             }
         }
     }
     Ok(out)
+}
+
+/// The first NaN or infinity in a tree, spelled as Go prints it.
+fn non_finite(node: &bulwark_yaml::Node) -> Option<&'static str> {
+    use bulwark_yaml::NodeKind;
+    match &node.kind {
+        NodeKind::Scalar(s) => match s.value {
+            bulwark_yaml::Value::Float(f) if f.is_nan() => Some("NaN"),
+            bulwark_yaml::Value::Float(f) if f.is_infinite() => {
+                Some(if f > 0.0 { "+Inf" } else { "-Inf" })
+            }
+            _ => None,
+        },
+        NodeKind::Sequence(items) => items.iter().find_map(non_finite),
+        NodeKind::Mapping(entries) => entries.iter().find_map(|e| non_finite(&e.value)),
+    }
 }
 
 fn json_kind(v: &Value) -> &'static str {

@@ -277,3 +277,34 @@ fn chart_yaml_errors_read_as_helms() {
         "Chart.yaml file is missing"
     );
 }
+
+#[test]
+fn values_files_merge_documents_and_fail_as_helm() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let load_values = |text: &str| {
+        write(
+            dir.path(),
+            &[
+                ("Chart.yaml", "apiVersion: v2\nname: md\nversion: 0.1.0\n"),
+                ("values.yaml", text),
+            ],
+        );
+        load(dir.path()).map(|c| Value::Map(c.values).to_json().to_string())
+    };
+    assert_eq!(
+        load_values("a: {x: 1}\nl: [1]\n---\na: {y: 2}\nl: [2]\nb: 3\n").expect("merges"),
+        r#"{"a":{"true":2,"x":1},"b":3,"l":[2]}"#
+    );
+    assert_eq!(
+        load_values("- 1\n").expect_err("not a map").to_string(),
+        "cannot load values.yaml: cannot unmarshal yaml document: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go value of type map[string]interface {}"
+    );
+    assert_eq!(
+        load_values("a: .nan\n").expect_err("NaN").to_string(),
+        "cannot load values.yaml: cannot unmarshal yaml document: error converting YAML to JSON: json: unsupported value: NaN"
+    );
+    assert_eq!(
+        load_values("a: 1\na: 2\n").expect("duplicate keys"),
+        r#"{"a":2}"#
+    );
+}
