@@ -23,13 +23,8 @@ fn main() {
     let out = load(std::path::Path::new(&path))
         .map_err(|e| e.to_string())
         .and_then(|c| {
-            prepare(
-                c,
-                &user,
-                ReleaseOptions::default(),
-                Capabilities::default(),
-            )
-            .map_err(|e| e.to_string())
+            prepare(c, &user, ReleaseOptions::default(), Capabilities::default())
+                .map_err(|e| e.to_string())
         });
     match out {
         Ok(input) => println!("{}", Value::Map(input.values).to_json()),

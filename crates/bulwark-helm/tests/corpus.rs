@@ -130,3 +130,29 @@ fn corpus_charts_load_and_match_golden_template_sets() {
     assert_eq!(agreed + KNOWN_DIFFERENCES.len(), compared, "{summary}");
     assert_eq!(errors_matched, PRE_RENDER_ERRORS.len(), "{summary}");
 }
+
+/// Helm builds imports from tables still shared with the coalesced values (Go maps are
+/// references): `subchartb`'s `SCBdata` imported into `imported-chartA-B` lands in
+/// `subcharta`'s `SCAdata` table too, and so in every import of it. Facts from Helm v4.2.3.
+#[test]
+fn import_values_share_tables_as_helm_does() {
+    let Some(shared) = shared_dir() else {
+        return;
+    };
+    let chart = load(&shared.join("corpus/charts/helm__helm/subchart")).expect("loads");
+    let input = prepare(
+        chart,
+        &Map::new(),
+        ReleaseOptions::default(),
+        Capabilities::default(),
+    )
+    .expect("prepares");
+    let json = |v: &bulwark_helm::Value| v.to_json().to_string();
+    let sca = r#""SCAbool":false,"SCAfloat":3.1,"SCAint":55,"SCAnested1":{"SCAnested2":true},"SCAstring":"jabba","SCBbool":true,"SCBfloat":7.77,"SCBint":33,"SCBstring":"boba""#;
+    assert_eq!(
+        json(&input.values["imported-chartA"]),
+        format!(r#"{{"SC1extra2":1.337,{sca}}}"#)
+    );
+    let subcharta = input.values["subcharta"].as_map().expect("subcharta map");
+    assert_eq!(json(&subcharta["SCAdata"]), format!("{{{sca}}}"));
+}
