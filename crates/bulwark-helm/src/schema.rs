@@ -47,23 +47,59 @@ fn collect(chart: &Chart, values: &Map, sb: &mut String) {
     }
 }
 
+/// Groups the integer digits by thousands, as the validator Helm uses prints numbers
+/// (`70,000`).
+fn group_thousands(text: &str) -> String {
+    let (sign, rest) = match text.strip_prefix('-') {
+        Some(r) => ("-", r),
+        None => ("", text),
+    };
+    if rest.contains('e') {
+        return text.to_owned();
+    }
+    let (int, frac) = match rest.split_once('.') {
+        Some((i, f)) => (i, format!(".{f}")),
+        None => (rest, String::new()),
+    };
+    let mut out = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{sign}{out}{frac}")
+}
+
 fn show(v: &serde_json::Value) -> String {
     match v {
-        serde_json::Value::Number(n) => n
-            .as_f64()
-            .map(format_go_float)
-            .unwrap_or_else(|| n.to_string()),
+        serde_json::Value::Number(n) => group_thousands(
+            &n.as_f64()
+                .map(format_number)
+                .unwrap_or_else(|| n.to_string()),
+        ),
         serde_json::Value::String(s) => format!("'{s}'"),
         other => other.to_string(),
     }
 }
 
-fn json_type(v: &serde_json::Value) -> &'static str {
+/// Numbers without an exponent unless they are huge or tiny.
+fn format_number(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e21 {
+        format!("{f:.0}")
+    } else {
+        format_go_float(f)
+    }
+}
+
+/// The JSON type the validator reports for a value: Go's `float64` (every number from a
+/// values file) is a `number`, `int64` (from `--set`) an `integer`.
+fn json_type(v: &serde_json::Value, original: Option<&Value>) -> &'static str {
     match v {
         serde_json::Value::Null => "null",
         serde_json::Value::Bool(_) => "boolean",
-        serde_json::Value::Number(n) => {
-            if n.is_i64() || n.is_u64() {
+        serde_json::Value::Number(_) => {
+            if matches!(original, Some(Value::Int(_))) {
                 "integer"
             } else {
                 "number"
@@ -114,12 +150,17 @@ pub fn validate_single(values: &Map, schema: &[u8]) -> Result<(), String> {
     encode_refs(&mut schema);
     let validator = jsonschema::validator_for(&schema).map_err(|e| format!("{e}\n"))?;
     let instance = Value::Map(values.clone()).to_json();
-    // Group by location so several missing properties read as one line, as Helm prints.
-    let mut lines: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let root = Value::Map(values.clone());
+    // Lines sorted by location, an object's missing properties first and its additional
+    // properties last, around the errors of its members (Helm's own order among members
+    // follows Go map iteration and is not stable).
+    let mut lines: BTreeMap<SortKey, (String, Vec<String>)> = BTreeMap::new();
     let mut missing: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for err in validator.iter_errors(&instance) {
         let at = err.instance_path().to_string();
         let found = err.instance();
+        let original = lookup(&root, &at);
+        let mut rank = 0u8;
         let msg = match err.kind() {
             ValidationErrorKind::Required { property } => {
                 let p = property
@@ -170,7 +211,7 @@ pub fn validate_single(values: &Map, schema: &[u8]) -> Result<(), String> {
                     .trim_start_matches("Multiple(")
                     .trim_end_matches(')')
                     .to_ascii_lowercase();
-                format!("got {}, want {want}", json_type(found))
+                format!("got {}, want {want}", json_type(found, original))
             }
             ValidationErrorKind::Enum { options } => format!(
                 "value must be one of {}",
@@ -186,21 +227,28 @@ pub fn validate_single(values: &Map, schema: &[u8]) -> Result<(), String> {
                 "'{}' does not match pattern '{pattern}'",
                 found.as_str().unwrap_or_default()
             ),
-            ValidationErrorKind::AdditionalProperties { unexpected } => format!(
-                "additional properties {} not allowed",
-                unexpected
-                    .iter()
-                    .map(|p| format!("'{p}'"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                rank = 2;
+                format!(
+                    "additional properties {} not allowed",
+                    unexpected
+                        .iter()
+                        .map(|p| format!("'{p}'"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
             ValidationErrorKind::Format { format } => format!(
                 "'{}' is not valid {format}",
                 found.as_str().unwrap_or_default()
             ),
             _ => err.to_string(),
         };
-        lines.entry(at).or_default().push(msg);
+        lines
+            .entry(sort_key(&at, rank))
+            .or_insert_with(|| (at.clone(), Vec::new()))
+            .1
+            .push(msg);
     }
     for (at, props) in missing {
         let msg = if props.len() == 1 {
@@ -215,16 +263,47 @@ pub fn validate_single(values: &Map, schema: &[u8]) -> Result<(), String> {
                     .join(", ")
             )
         };
-        lines.entry(at).or_default().insert(0, msg);
+        lines
+            .entry(sort_key(&at, 0))
+            .or_insert_with(|| (at.clone(), Vec::new()))
+            .1
+            .insert(0, msg);
     }
     if lines.is_empty() {
         return Ok(());
     }
     let mut out = String::new();
-    for (at, msgs) in lines {
+    for (at, msgs) in lines.into_values() {
         for m in msgs {
             out.push_str(&format!("- at '{at}': {m}\n"));
         }
     }
     Ok::<(), String>(()).and(Err(out))
+}
+
+/// Orders error lines: JSON pointer segments, then a rank (0 before members, 2 after).
+type SortKey = Vec<(u8, String)>;
+
+fn sort_key(pointer: &str, rank: u8) -> SortKey {
+    let mut key: Vec<(u8, String)> = pointer
+        .split('/')
+        .skip(1)
+        .map(|s| (1, s.to_owned()))
+        .collect();
+    key.push((rank, String::new()));
+    key
+}
+
+/// The value at a JSON pointer.
+fn lookup<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
+    let mut cur = root;
+    for raw in pointer.split('/').skip(1) {
+        let seg = raw.replace("~1", "/").replace("~0", "~");
+        cur = match cur {
+            Value::Map(m) => m.get(&seg)?,
+            Value::List(l) => l.get(seg.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(cur)
 }

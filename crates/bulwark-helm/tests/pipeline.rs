@@ -308,3 +308,64 @@ fn values_files_merge_documents_and_fail_as_helm() {
         r#"{"a":2}"#
     );
 }
+
+/// Helm v4.2.3's messages for this schema and these values (its order among an object's
+/// members follows Go map iteration, so lines are compared as a set; the header, the
+/// object's missing properties first and its additional properties last are fixed).
+#[test]
+fn schema_errors_read_as_helms() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        &[
+            ("Chart.yaml", "apiVersion: v2\nname: sch\nversion: 0.1.0\n"),
+            (
+                "values.yaml",
+                "name: 5\ncount: 2.5\nmode: fast\ntag: \"ABC\"\nextra: 1\nlist: []\nshort: \"a\"\nnested:\n  port: 70000\n",
+            ),
+            (
+                "values.schema.json",
+                r#"{"type":"object","required":["a","b"],"additionalProperties":false,
+                "properties":{"name":{"type":"string"},"count":{"type":"integer"},"mode":{"enum":["slow","medium"]},
+                "tag":{"pattern":"^[a-z]+$"},"list":{"minItems":1},"short":{"minLength":3},"c":{"const":"x"},
+                "nested":{"type":"object","properties":{"port":{"maximum":65535,"type":["integer","null"]}}}}}"#,
+            ),
+        ],
+    );
+    let chart = load(dir.path()).expect("loads");
+    let err = prepare(
+        chart,
+        &Map::new(),
+        ReleaseOptions::default(),
+        Capabilities::default(),
+    )
+    .expect_err("schema fails")
+    .to_string();
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(
+        lines[..3],
+        [
+            "values don't meet the specifications of the schema(s) in the following chart(s):",
+            "sch:",
+            "- at '': missing properties 'a', 'b'",
+        ]
+    );
+    assert_eq!(
+        lines.last(),
+        Some(&"- at '': additional properties 'extra' not allowed")
+    );
+    let mut members: Vec<&str> = lines[3..lines.len() - 1].to_vec();
+    members.sort_unstable();
+    assert_eq!(
+        members,
+        [
+            "- at '/count': got number, want integer",
+            "- at '/list': minItems: got 0, want 1",
+            "- at '/mode': value must be one of 'slow', 'medium'",
+            "- at '/name': got number, want string",
+            "- at '/nested/port': maximum: got 70,000, want 65,535",
+            "- at '/short': minLength: got 1, want 3",
+            "- at '/tag': 'ABC' does not match pattern '^[a-z]+$'",
+        ]
+    );
+}
