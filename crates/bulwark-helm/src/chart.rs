@@ -61,6 +61,18 @@ impl Chart {
         out
     }
 
+    /// The chart at a path of names from this chart (`["top", "sub"]`, as in
+    /// [`crate::TemplateRef::chart_path`]).
+    pub fn descendant(&self, path: &[String]) -> Option<&Chart> {
+        let (first, rest) = path.split_first()?;
+        if first != self.name() {
+            return None;
+        }
+        rest.iter().try_fold(self, |c, name| {
+            c.dependencies.iter().find(|d| d.name() == name)
+        })
+    }
+
     /// Visits this chart and every subchart, depth first, with its full path
     /// (`parent/charts/child`, Helm's `ChartFullPath`).
     pub fn walk<'a>(&'a self, mut visit: impl FnMut(&str, &'a Chart)) {

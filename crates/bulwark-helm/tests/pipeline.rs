@@ -169,6 +169,17 @@ fn conditions_tags_aliases_and_import_values() {
         r#"{"here":{"extra":2,"mine":"parent"}}"#
     );
     assert!(input.values.contains_key("third"));
+    // Each template knows its chart and its scoped `.Values`.
+    let templates = bulwark_helm::templates(&input.chart);
+    let sub = templates
+        .iter()
+        .find(|t| t.name == "parent/charts/third/templates/l.yaml")
+        .expect("aliased template");
+    assert_eq!(sub.base_path, "parent/charts/third/templates");
+    let sub_chart = input.chart.descendant(&sub.chart_path).expect("chart");
+    assert_eq!(sub_chart.name(), "third");
+    let scoped = bulwark_helm::render::scoped_values(&input.values, &sub.chart_path);
+    assert_eq!(json(&scoped["cfg"]), r#"{"extra":2,"mine":"child"}"#);
     // A condition that resolves wins over the tags; user values switch charts on.
     let mut user = Map::new();
     bulwark_helm::strvals::parse_into("disabled.enabled=true,tags.extras=true", &mut user)
