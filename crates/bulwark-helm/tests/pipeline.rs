@@ -380,3 +380,23 @@ fn schema_errors_read_as_helms() {
         ]
     );
 }
+
+/// `sigs.k8s.io/yaml` turns scalars bound for string fields into strings after go-yaml v2
+/// resolved them (facts from Helm v4.2.3: `.Chart` printed by a template).
+#[test]
+fn chart_yaml_scalars_become_strings_as_in_helm() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        &[(
+            "Chart.yaml",
+            "apiVersion: v2\nname: nm\nversion: 1.0\nappVersion: 010\ndescription: yes\nkeywords: [on, 1e3, 0x1F]\nannotations:\n  a: 1.50\n",
+        )],
+    );
+    let md = load(dir.path()).expect("loads").metadata;
+    assert_eq!(md.version, "1");
+    assert_eq!(md.app_version, "8");
+    assert_eq!(md.description, "true");
+    assert_eq!(md.keywords, ["true", "1000", "31"]);
+    assert_eq!(md.annotations["a"], "1.5");
+}
