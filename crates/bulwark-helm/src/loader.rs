@@ -203,6 +203,8 @@ fn go_yaml_wording(message: &str) -> Option<&'static str> {
         Some("did not find expected '-' indicator")
     } else if message.starts_with("expected a mapping key at this indentation") {
         Some("did not find expected key")
+    } else if message == "expected a value here" {
+        Some("did not find expected node content")
     } else {
         None
     }
@@ -320,6 +322,90 @@ pub fn merge_maps(mut a: Map, b: Map) -> Map {
     a
 }
 
+/// Checks a lock file as Helm decodes it (a mapping; `generated` an RFC 3339 time;
+/// `dependencies` entries well typed); the bytes are kept as written.
+fn check_lock(file: &str, data: &[u8]) -> Result<(), LoadError> {
+    let Some(root) = first_document(file, data)? else {
+        return Ok(());
+    };
+    let fail = |line: u32, message: String| LoadError::File {
+        file: file.to_owned(),
+        line: Some(line),
+        message,
+    };
+    match &root.kind {
+        bulwark_yaml::NodeKind::Mapping(_) => {}
+        bulwark_yaml::NodeKind::Scalar(s) if s.value == bulwark_yaml::Value::Null => {
+            return Ok(());
+        }
+        _ => {
+            return Err(fail(
+                root.span.start_line,
+                "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal value into Go value of type v2.Lock".to_owned(),
+            ));
+        }
+    }
+    if let Some(g) = root.get("generated").filter(|g| !g.is_null()) {
+        let text = g.scalar_text().unwrap_or_default();
+        if !is_rfc3339(text) {
+            return Err(fail(
+                g.span.start_line,
+                format!(
+                    "error unmarshaling JSON: while decoding JSON: parsing time {text:?} as \"2006-01-02T15:04:05Z07:00\": cannot parse {text:?} as \"2006\""
+                ),
+            ));
+        }
+    }
+    for d in root
+        .get("dependencies")
+        .map(|d| d.items())
+        .unwrap_or_default()
+    {
+        crate::metadata::decode_dependency(d).map_err(|e| fail(e.line, e.to_string()))?;
+    }
+    Ok(())
+}
+
+/// `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)`, as Go's `time.RFC3339` parses.
+fn is_rfc3339(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
+    if b.len() < 20
+        || !digits(0..4)
+        || b[4] != b'-'
+        || !digits(5..7)
+        || b[7] != b'-'
+        || !digits(8..10)
+        || !matches!(b[10], b'T' | b't')
+        || !digits(11..13)
+        || b[13] != b':'
+        || !digits(14..16)
+        || b[16] != b':'
+        || !digits(17..19)
+    {
+        return false;
+    }
+    let mut i = 19;
+    if b[i] == b'.' {
+        i += 1;
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == start {
+            return false;
+        }
+    }
+    match b.get(i) {
+        Some(b'Z' | b'z') => i + 1 == b.len(),
+        Some(b'+' | b'-') => {
+            i + 6 == b.len() && digits(i + 1..i + 3) && b[i + 3] == b':' && digits(i + 4..i + 6)
+        }
+        _ => false,
+    }
+}
+
 /// Builds a chart from its files (Helm's `LoadFiles`); subcharts in `charts/` are loaded
 /// from their folders or archives.
 pub fn load_files(
@@ -351,7 +437,10 @@ pub fn load_files(
     for f in files {
         match f.name.as_str() {
             "Chart.yaml" => {}
-            "Chart.lock" => chart.lock = Some(f.data),
+            "Chart.lock" => {
+                check_lock("Chart.lock", &f.data)?;
+                chart.lock = Some(f.data);
+            }
             "values.yaml" => {
                 chart.values = parse_values("values.yaml", &f.data)?;
                 chart.raw_values = Some(f.data);
@@ -368,6 +457,7 @@ pub fn load_files(
                 }
             }
             "requirements.lock" => {
+                check_lock("requirements.lock", &f.data)?;
                 let md = metadata.get_or_insert_with(ChartMetadata::default);
                 let is_v1 = md.api_version == "v1";
                 if is_v1 {

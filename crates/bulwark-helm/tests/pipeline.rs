@@ -400,3 +400,28 @@ fn chart_yaml_scalars_become_strings_as_in_helm() {
     assert_eq!(md.keywords, ["true", "1000", "31"]);
     assert_eq!(md.annotations["a"], "1.5");
 }
+
+#[test]
+fn lock_files_are_checked_as_helm_decodes_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let with_lock = |lock: &str| {
+        write(
+            dir.path(),
+            &[
+                ("Chart.yaml", "apiVersion: v2\nname: l\nversion: 1.0.0\n"),
+                ("Chart.lock", lock),
+            ],
+        );
+        load(dir.path()).map(|_| ()).map_err(|e| e.to_string())
+    };
+    assert_eq!(
+        with_lock("foo: [\n").expect_err("syntax"),
+        "cannot load Chart.lock: error converting YAML to JSON: yaml: line 1: did not find expected node content"
+    );
+    assert_eq!(
+        with_lock("generated: notatime\n").expect_err("time"),
+        "cannot load Chart.lock: error unmarshaling JSON: while decoding JSON: parsing time \"notatime\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"notatime\" as \"2006\""
+    );
+    with_lock("generated: \"2024-01-02T03:04:05.123456789Z\"\ndigest: sha256:x\ndependencies:\n- name: a\n  version: 1.0.0\n")
+        .expect("valid lock");
+}
