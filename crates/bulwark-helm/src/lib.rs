@@ -12,6 +12,21 @@
 //! `-f`) go through JSON in Helm, so their numbers are `float64` (`1000000` prints `1e+06`);
 //! `--set` infers `int64`.
 //!
+//! The golden renders come from Helm's SDK, so [`prepare`] does what the SDK's render does
+//! (process dependencies, coalesce — dropping `null` defaults at every level, as v4.2 does —
+//! and validate schemas); [`check_installable`] adds what `helm install`/`helm template`
+//! check on top (chart type, `kubeVersion`). Import values are merged with Go's shared-map
+//! behaviour, so an import merged into another import's table shows up wherever that table
+//! was imported, as in Helm.
+//!
+//! Known differences: YAML syntax errors keep `bulwark-yaml`'s wording except the three
+//! go-yaml parser messages mapped in the loader; schema error lines among an object's
+//! members are sorted (Helm's order follows Go map iteration); `$ref`s with characters
+//! invalid in a URI are percent-encoded before compiling; symbolic links in chart folders
+//! must stay inside the chart (Helm follows any) and links in archives are refused; the
+//! sharing of nested `global` maps between parent and subchart during coalescing is not
+//! reproduced (no chart of the corpus depends on it).
+//!
 //! Helm behaviour is followed as in Helm v4.2 (`pkg/chart/v2/loader`, `pkg/ignore`,
 //! `pkg/chart/common/util`, `pkg/chart/v2/util/dependencies.go`, `pkg/strvals`); messages
 //! of errors Helm returns keep Helm's wording.
