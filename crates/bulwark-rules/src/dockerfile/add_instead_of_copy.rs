@@ -1,0 +1,96 @@
+use bulwark_core::Finding;
+use bulwark_dockerfile::Detail;
+
+use crate::context::DockerfileCtx;
+use crate::dockerfile::{has_variable, own_instructions, unquote};
+use crate::registry::{Check, Rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports `ADD` of local files or directories: sources that are neither a URL, a Git
+    /// repository, nor a tar archive `ADD` unpacks (`.tar`, `.tar.gz`, `.tgz`, `.tar.bz2`,
+    /// `.tar.xz` and the like). A `.zip` is a plain file to `ADD` and is reported.
+    ///
+    /// ## Why is this bad?
+    /// `ADD` does more than copy: it unpacks local archives and fetches URLs. Used for plain
+    /// files it hides that magic from readers, and a file that later happens to be a tar
+    /// archive gets unpacked instead of copied. `COPY` says exactly what happens.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// ADD requirements.txt /app/
+    /// ```
+    ///
+    /// ## Fix
+    /// ```dockerfile
+    /// COPY requirements.txt /app/
+    /// ```
+    ///
+    /// ## References
+    /// - [Dockerfile best practices: ADD or COPY](https://docs.docker.com/build/building/best-practices/#add-or-copy)
+    /// - CIS Docker Benchmark 4.9: ensure that COPY is used instead of ADD
+    /// - [hadolint DL3020](https://github.com/hadolint/hadolint/wiki/DL3020)
+    pub(crate) static META = {
+        code: "DKF011",
+        name: "add-instead-of-copy",
+        family: Dockerfile,
+        severity: High,
+        summary: "`ADD` copies local files",
+        help: "use `COPY` for local files and directories; keep `ADD` for archives to unpack and remote sources",
+        aliases: ["DL3020"],
+        compliance: ["CIS-DOCKER-4.9"],
+    }
+}
+
+pub(crate) static RULE: Rule = Rule {
+    meta: &META,
+    check: Check::Dockerfile(check),
+    default_enabled: true,
+};
+
+/// Suffixes of the archives `ADD` unpacks (hadolint's list).
+const ARCHIVE_SUFFIXES: [&str; 15] = [
+    ".tar", ".Z", ".bz2", ".gz", ".lz", ".lzma", ".tZ", ".tb2", ".tbz", ".tbz2", ".tgz", ".tlz",
+    ".tpz", ".txz", ".xz",
+];
+
+fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
+    let df = ctx.dockerfile;
+    for ins in own_instructions(ctx) {
+        let Detail::Add { sources, .. } = &ins.detail else {
+            continue;
+        };
+        let local = sources.iter().find(|s| {
+            let written = unquote(&s.value);
+            if has_variable(written) {
+                // Judge the value the variable has; unknown values are not reported.
+                match df.scope_at(ins.index).expand(written, df.escape) {
+                    Ok(e) if e.unresolved.is_empty() => is_local(&e.value),
+                    _ => false,
+                }
+            } else {
+                is_local(written)
+            }
+        });
+        let Some(local) = local else { continue };
+        out.push(
+            ctx.finding(
+                local.span,
+                format!(
+                    "`ADD` copies local `{}`; `COPY` does the same without unpacking or fetching",
+                    unquote(&local.value)
+                ),
+            )
+            .with_label("a local file or directory"),
+        );
+    }
+}
+
+/// Whether `ADD` only copies this source (no URL, Git repository or tar archive).
+fn is_local(source: &str) -> bool {
+    let remote = ["http://", "https://", "git@", "git://", "ssh://"]
+        .iter()
+        .any(|p| source.starts_with(p));
+    let archive = ARCHIVE_SUFFIXES.iter().any(|s| source.ends_with(s));
+    !remote && !archive
+}
