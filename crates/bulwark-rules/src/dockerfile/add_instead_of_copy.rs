@@ -60,25 +60,29 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
         let Detail::Add { sources, .. } = &ins.detail else {
             continue;
         };
-        let local = sources.iter().find(|s| {
+        // The first local source, with the value a variable gives it.
+        let local = sources.iter().find_map(|s| {
             let written = unquote(&s.value);
             if has_variable(written) {
                 // Judge the value the variable has; unknown values are not reported.
                 match df.scope_at(ins.index).expand(written, df.escape) {
-                    Ok(e) if e.unresolved.is_empty() => is_local(&e.value),
-                    _ => false,
+                    Ok(e) if e.unresolved.is_empty() && is_local(&e.value) => {
+                        Some((s, format!("`{written}` (`{}`)", e.value)))
+                    }
+                    _ => None,
                 }
             } else {
-                is_local(written)
+                is_local(written).then(|| (s, format!("`{written}`")))
             }
         });
-        let Some(local) = local else { continue };
+        let Some((local, shown)) = local else {
+            continue;
+        };
         out.push(
             ctx.finding(
                 local.span,
                 format!(
-                    "`ADD` copies local `{}`; `COPY` does the same without unpacking or fetching",
-                    unquote(&local.value)
+                    "`ADD` copies local {shown}; `COPY` does the same without unpacking or fetching"
                 ),
             )
             .with_label("a local file or directory"),

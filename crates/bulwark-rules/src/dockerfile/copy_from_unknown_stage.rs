@@ -9,7 +9,8 @@ declare_rule! {
     /// ## What it does
     /// Reports `COPY --from=<name>` when `<name>` is neither an earlier build stage (by name,
     /// ignoring case, or by index) nor an image reference with a tag or digest
-    /// (`--from=nginx:1.27`). The current stage is left to `DKF009`.
+    /// (`--from=nginx:1.27`). The current stage is left to `DKF009`. A build argument is
+    /// judged by its default (`--from=${BUILDER}`); one without a default is not reported.
     ///
     /// ## Why is this bad?
     /// A `--from` that names no earlier stage is usually a typo or a stage that was renamed
@@ -60,7 +61,11 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
             continue;
         };
         let current = ins.stage;
-        let value = df.scope_at(ins.index).expand_lossy(&from.value, df.escape);
+        // A build argument may name the stage; without a default there is nothing to judge.
+        let value = match df.scope_at(ins.index).expand(&from.value, df.escape) {
+            Ok(e) if e.unresolved.is_empty() => e.value,
+            _ => continue,
+        };
         let lower = value.to_ascii_lowercase();
         let before = current.unwrap_or(0);
         if df.resolve_stage(&value, before).is_some() || value.contains(':') {
@@ -74,9 +79,18 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let message = if value.bytes().all(|b| b.is_ascii_digit()) && !value.is_empty() {
-            format!(
-                "`COPY --from={value}` refers to stage {value}, but only {before} stage(s) come before it"
-            )
+            match before {
+                0 => format!(
+                    "`COPY --from={value}` refers to stage {value}, but no stage comes before it"
+                ),
+                1 => format!(
+                    "`COPY --from={value}` refers to stage {value}, but only stage 0 comes before it"
+                ),
+                n => format!(
+                    "`COPY --from={value}` refers to stage {value}, but only stages 0 to {} come before it",
+                    n - 1
+                ),
+            }
         } else if let Some(later) = ctx.stages()[before.min(ctx.stages().len())..]
             .iter()
             .find(|s| s.name.as_deref() == Some(lower.as_str()))
@@ -93,7 +107,7 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
         };
         out.push(
             ctx.finding(from.span, message)
-                .with_label("no earlier stage has this name"),
+                .with_label("not an earlier stage"),
         );
     }
 }

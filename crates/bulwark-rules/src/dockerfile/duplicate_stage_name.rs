@@ -48,7 +48,7 @@ pub(crate) static RULE: Rule = Rule {
 
 fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
     let df = ctx.dockerfile;
-    let mut first = true;
+    let mut first_for_checkov = true;
     for (i, stage) in ctx.stages().iter().enumerate() {
         let Some(name) = &stage.name else { continue };
         let Some(earlier) = ctx.stages()[..i]
@@ -57,6 +57,11 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
         else {
             continue;
         };
+        // hadolint and Checkov compare names as written, Trivy and BuildKit ignore case.
+        let same_case = ctx.stages()[..i]
+            .iter()
+            .filter_map(|s| written_name(ctx, s))
+            .any(|n| Some(n) == written_name(ctx, stage));
         let Some(Detail::From {
             name: Some(written),
             ..
@@ -80,11 +85,29 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
                 ),
             )
             .with_label("duplicate stage name");
+        if !same_case {
+            finding
+                .aliases
+                .retain(|a| a != "DL3024" && a != "CKV_DOCKER_11");
+        }
         // Checkov reports the file once.
-        if !first {
+        if !first_for_checkov {
             finding.aliases.retain(|a| a != "CKV_DOCKER_11");
         }
-        first = false;
+        first_for_checkov &= !finding.aliases.iter().any(|a| a == "CKV_DOCKER_11");
         out.push(finding);
+    }
+}
+
+/// The stage name as written (`FROM … AS Name`).
+fn written_name<'a>(ctx: &DockerfileCtx<'a>, stage: &bulwark_dockerfile::Stage) -> Option<&'a str> {
+    match &ctx
+        .dockerfile
+        .instructions
+        .get(stage.from_instruction)?
+        .detail
+    {
+        Detail::From { name: Some(n), .. } => Some(n.value.as_str()),
+        _ => None,
     }
 }

@@ -15,6 +15,7 @@ declare_rule! {
     /// ## Why is this bad?
     /// All pairs of one `ENV` are expanded with the values from before the instruction, so
     /// `$DIR` is still empty when `BIN` is set: `BIN` becomes `/bin`, not `/opt/app/bin`.
+    /// Likewise `ENV PATH=/opt/a:$PATH PATH=/opt/b:$PATH` loses `/opt/a`.
     ///
     /// ## Example
     /// ```dockerfile
@@ -74,11 +75,11 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
                     ctx.finding(
                         sub_span(ctx.file, &later.value, start, end),
                         format!(
-                            "`{}` refers to `{name}`, which this `ENV` sets: the value from before the instruction (none) is used",
+                            "`{}` refers to `{name}`, which is set earlier in the same `ENV`: it gets the value `{name}` had before the instruction",
                             later.key.value
                         ),
                     )
-                    .with_label(format!("`{name}` is not set yet")),
+                    .with_label(format!("not the `{name}` set by this `ENV`")),
                 );
                 reported = true;
                 break;

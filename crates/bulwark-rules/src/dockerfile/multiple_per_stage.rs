@@ -15,7 +15,6 @@ pub(crate) fn check_repeats(
     kind: InstructionKind,
     trivy: &[&str],
 ) {
-    let df = ctx.dockerfile;
     // (stage, line of the first one, repeats so far)
     let mut seen: Vec<(Option<usize>, u32, usize)> = Vec::new();
     for ins in own_instructions(ctx) {
@@ -28,18 +27,11 @@ pub(crate) fn check_repeats(
         };
         entry.2 += 1;
         let keyword = kind.as_str();
-        let stage = match ins.stage.and_then(|s| df.stages.get(s)) {
-            Some(st) => match &st.name {
-                Some(n) => format!("stage `{n}`"),
-                None => format!("stage {}", st.index),
-            },
-            None => "the file".to_owned(),
-        };
         let mut finding = ctx
             .finding(
                 ins.keyword_span,
                 format!(
-                    "`{keyword}` repeats the one on line {} in {stage}; only the last `{keyword}` takes effect",
+                    "this stage already has a `{keyword}` (line {}); only the last one takes effect",
                     entry.1
                 ),
             )

@@ -116,11 +116,31 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
                     {
                         continue;
                     }
-                    report(m.span, format!("`--mount=type={}` image", m.kind), &image);
+                    report(
+                        mount_from_span(ctx, m.span, from),
+                        format!("`--mount=type={}` image", m.kind),
+                        &image,
+                    );
                 }
             }
             _ => {}
         }
+    }
+}
+
+/// The `from=…` field of a `--mount` flag, or the whole flag.
+fn mount_from_span(ctx: &DockerfileCtx<'_>, flag: Span, from: &str) -> Span {
+    let text = ctx
+        .file
+        .text()
+        .get(flag.start..flag.end)
+        .unwrap_or_default();
+    let field = format!("from={from}");
+    match text.find(&field) {
+        Some(at) => ctx
+            .file
+            .span(flag.start + at, flag.start + at + field.len()),
+        None => flag,
     }
 }
 
