@@ -80,8 +80,8 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
             )
             .with_label("this stage");
         if !by_name {
-            // Trivy compares stage names only.
-            finding.aliases.retain(|a| !a.contains("DS"));
+            // hadolint and Trivy compare stage names only.
+            finding.aliases.clear();
         }
         out.push(finding);
     }

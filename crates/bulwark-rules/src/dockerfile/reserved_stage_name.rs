@@ -64,12 +64,16 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
         else {
             continue;
         };
-        out.push(
-            ctx.finding(
+        let mut finding = ctx
+            .finding(
                 written.span,
                 format!("stage name `{}` is reserved by BuildKit", written.value),
             )
-            .with_label("reserved name"),
-        );
+            .with_label("reserved name");
+        if written.value != name {
+            // hadolint compares the name as written, BuildKit ignores case.
+            finding.aliases.clear();
+        }
+        out.push(finding);
     }
 }
