@@ -9,7 +9,9 @@ declare_rule! {
     /// ## What it does
     /// Reports `ADD` of local files or directories: sources that are neither a URL, a Git
     /// repository, nor a tar archive `ADD` unpacks (`.tar`, `.tar.gz`, `.tgz`, `.tar.bz2`,
-    /// `.tar.xz` and the like). A `.zip` is a plain file to `ADD` and is reported.
+    /// `.tar.xz` and the like). A `.zip` is a plain file to `ADD` and is reported, and so is
+    /// an inline file (`ADD <<EOF /etc/motd`), which `COPY` writes as well. A source given by
+    /// a variable is judged by the value the Dockerfile gives it.
     ///
     /// ## Why is this bad?
     /// `ADD` does more than copy: it unpacks local archives and fetches URLs. Used for plain
@@ -78,15 +80,23 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
         let Some((local, shown)) = local else {
             continue;
         };
-        out.push(
-            ctx.finding(
-                local.span,
+        let (message, label) = if local.value.starts_with("<<") {
+            (
+                format!(
+                    "`ADD {}` writes an inline file; `COPY` does the same",
+                    local.value
+                ),
+                "an inline file",
+            )
+        } else {
+            (
                 format!(
                     "`ADD` copies local {shown}; `COPY` does the same without unpacking or fetching"
                 ),
+                "a local file or directory",
             )
-            .with_label("a local file or directory"),
-        );
+        };
+        out.push(ctx.finding(local.span, message).with_label(label));
     }
 }
 
