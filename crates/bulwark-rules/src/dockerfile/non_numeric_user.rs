@@ -42,7 +42,7 @@ declare_rule! {
         summary: "`USER` is a name, not a numeric id",
         help: "use the numeric user id (`USER 10001` or `USER 10001:10001`)",
         aliases: ["DL3066"],
-        compliance: ["CIS-DOCKER-4.1"],
+        compliance: ["NIST-800-190-4.1.2"],
     }
 }
 
