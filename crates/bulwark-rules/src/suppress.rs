@@ -218,10 +218,21 @@ pub(crate) fn apply_config(findings: &mut [Finding], config: &Config, today: jif
     }
 }
 
+/// What a hadolint ignore pragma covers.
+#[derive(Clone, Copy)]
+enum PragmaScope {
+    /// `# hadolint ignore=…`: the next instruction.
+    NextInstruction,
+    /// `# hadolint stage ignore=…`: the rest of the stage of the next instruction.
+    Stage,
+    /// `# hadolint global ignore=…`: the whole file.
+    File,
+}
+
 /// Marks findings of one Dockerfile as suppressed: `# bulwark:ignore` comments (an own-line
 /// comment covers the next instruction), hadolint's `# hadolint ignore=DL3008,DL3009`
-/// (next instruction) and `# hadolint global ignore=…` (whole file) pragmas, and the
-/// configuration's path ignores.
+/// (next instruction), `# hadolint stage ignore=…` (the rest of that instruction's stage) and
+/// `# hadolint global ignore=…` (whole file) pragmas, and the configuration's path ignores.
 pub(crate) fn apply_dockerfile(
     file: &SourceFile,
     dockerfile: &bulwark_dockerfile::Dockerfile,
@@ -253,11 +264,18 @@ pub(crate) fn apply_dockerfile(
             continue;
         };
         let rest = rest.trim_start();
-        let (global, rest) = match rest.strip_prefix("global") {
-            Some(r) => (true, r.trim_start()),
-            None => (false, rest),
+        let (scope, rest) = if let Some(r) = rest.strip_prefix("global") {
+            (PragmaScope::File, r.trim_start())
+        } else if let Some(r) = rest.strip_prefix("stage") {
+            (PragmaScope::Stage, r.trim_start())
+        } else {
+            (PragmaScope::NextInstruction, rest)
         };
-        let Some(codes) = rest.strip_prefix("ignore=") else {
+        // `ignore=DL3008`, also with blanks around `=` as hadolint allows.
+        let Some(codes) = rest
+            .strip_prefix("ignore")
+            .and_then(|r| r.trim_start().strip_prefix('='))
+        else {
             continue;
         };
         let codes: Vec<&str> = codes
@@ -266,10 +284,25 @@ pub(crate) fn apply_dockerfile(
             .filter(|c| !c.is_empty())
             .collect();
         let line_no = idx as u32 + 1;
-        let range = if global {
-            Some((1, u32::MAX))
-        } else {
-            next_content_line(file, line_no).and_then(instruction_at)
+        let range = match scope {
+            PragmaScope::File => Some((1, u32::MAX)),
+            PragmaScope::NextInstruction => {
+                next_content_line(file, line_no).and_then(instruction_at)
+            }
+            // From the next instruction to the end of its stage.
+            PragmaScope::Stage => next_content_line(file, line_no).and_then(|l| {
+                let ins = dockerfile
+                    .instructions
+                    .iter()
+                    .find(|i| i.start_line <= l && l <= i.end_line)?;
+                let end = ins
+                    .stage
+                    .and_then(|s| dockerfile.stages.get(s))
+                    .and_then(|s| s.instructions.last())
+                    .and_then(|&i| dockerfile.instructions.get(i))
+                    .map_or(ins.end_line, |last| last.end_line);
+                Some((ins.start_line, end))
+            }),
         };
         let Some((from, to)) = range else { continue };
         let loc = Location::new(file.path(), file.span(start, start + line.len()));
@@ -285,7 +318,11 @@ pub(crate) fn apply_dockerfile(
                     kind: SuppressionKind::Inline,
                     reason: format!(
                         "hadolint {}ignore pragma",
-                        if global { "global " } else { "" }
+                        match scope {
+                            PragmaScope::File => "global ",
+                            PragmaScope::Stage => "stage ",
+                            PragmaScope::NextInstruction => "",
+                        }
                     ),
                     expires: None,
                     location: Some(loc.clone()),
