@@ -24,6 +24,18 @@ use crate::registry::Rule;
 // --- end run commands
 
 // --- labels and policies: DKF100-DKF149
+mod empty_label;
+mod invalid_label_key;
+mod label_not_email;
+mod label_not_git_hash;
+mod label_not_rfc3339;
+mod label_not_semver;
+mod label_not_spdx;
+mod label_not_url;
+mod labels;
+mod missing_label;
+mod spdx_license_ids;
+mod superfluous_label;
 // --- end labels and policies
 
 // --- shell checks: DKF150-DKF169
@@ -41,6 +53,16 @@ pub static RULES: &[&Rule] = &[
     // --- end run commands
 
     // --- labels and policies
+    &invalid_label_key::RULE,
+    &missing_label::RULE,
+    &superfluous_label::RULE,
+    &empty_label::RULE,
+    &label_not_url::RULE,
+    &label_not_rfc3339::RULE,
+    &label_not_spdx::RULE,
+    &label_not_git_hash::RULE,
+    &label_not_semver::RULE,
+    &label_not_email::RULE,
     // --- end labels and policies
 
     // --- shell checks
