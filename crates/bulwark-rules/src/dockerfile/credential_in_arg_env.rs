@@ -78,8 +78,20 @@ pub(crate) static RULE: Rule = Rule {
 
 /// Words of a name that say the value is a checksum, fingerprint or other public datum.
 const NOT_A_SECRET_WORDS: [&str; 14] = [
-    "GPG", "PGP", "SHA", "SHA1", "SHA256", "SHA512", "SHASUM", "CHECKSUM", "HASH", "DIGEST",
-    "FINGERPRINT", "PUBLIC", "PUB", "SUM",
+    "GPG",
+    "PGP",
+    "SHA",
+    "SHA1",
+    "SHA256",
+    "SHA512",
+    "SHASUM",
+    "CHECKSUM",
+    "HASH",
+    "DIGEST",
+    "FINGERPRINT",
+    "PUBLIC",
+    "PUB",
+    "SUM",
 ];
 
 fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
@@ -93,7 +105,13 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
                 "ENV",
                 pairs
                     .iter()
-                    .map(|kv| (kv.key.value.as_str(), kv.value.value.as_str(), kv.value.span))
+                    .map(|kv| {
+                        (
+                            kv.key.value.as_str(),
+                            kv.value.value.as_str(),
+                            kv.value.span,
+                        )
+                    })
                     .collect(),
             ),
             Detail::Arg(decls) => (
@@ -126,12 +144,15 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
                 continue;
             };
             let message = match keyword {
-                "ENV" => format!("`ENV` sets `{name}` to {what}, stored in the image configuration"),
-                _ => format!(
-                    "`ARG` `{name}` defaults to {what}, recorded in the image history"
-                ),
+                "ENV" => {
+                    format!("`ENV` sets `{name}` to {what}, stored in the image configuration")
+                }
+                _ => format!("`ARG` `{name}` defaults to {what}, recorded in the image history"),
             };
-            out.push(ctx.finding(span, message).with_label("credential in the Dockerfile"));
+            out.push(
+                ctx.finding(span, message)
+                    .with_label("credential in the Dockerfile"),
+            );
         }
     }
 }

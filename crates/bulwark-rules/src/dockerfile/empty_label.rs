@@ -1,6 +1,6 @@
 use bulwark_core::Finding;
 
-use super::labels::{check_schema_values};
+use super::labels::check_schema_values;
 use crate::context::DockerfileCtx;
 use crate::registry::{Check, Rule};
 
@@ -67,9 +67,7 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
         out,
         None,
         str::is_empty,
-        |name, _| {
-            format!("label `{name}` is empty")
-        },
+        |name, _| format!("label `{name}` is empty"),
         "empty value",
     );
 }

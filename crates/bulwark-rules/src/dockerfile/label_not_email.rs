@@ -1,6 +1,6 @@
 use bulwark_core::Finding;
 
-use super::labels::{check_schema_values, LabelType, is_email};
+use super::labels::{LabelType, check_schema_values, is_email};
 use crate::context::DockerfileCtx;
 use crate::registry::{Check, Rule};
 
@@ -66,9 +66,7 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
         out,
         Some(LabelType::Email),
         |v| !is_email(v),
-        |name, value| {
-            format!("label `{name}` is `{value}`, which is not an e-mail address")
-        },
+        |name, value| format!("label `{name}` is `{value}`, which is not an e-mail address"),
         "not an e-mail address",
     );
 }

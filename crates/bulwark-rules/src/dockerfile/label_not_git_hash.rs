@@ -1,6 +1,6 @@
 use bulwark_core::Finding;
 
-use super::labels::{check_schema_values, LabelType, is_git_hash};
+use super::labels::{LabelType, check_schema_values, is_git_hash};
 use crate::context::DockerfileCtx;
 use crate::registry::{Check, Rule};
 
@@ -66,9 +66,7 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
         out,
         Some(LabelType::Hash),
         |v| !is_git_hash(v),
-        |name, value| {
-            format!("label `{name}` is `{value}`, which is not a git commit hash")
-        },
+        |name, value| format!("label `{name}` is `{value}`, which is not a git commit hash"),
         "not a git hash",
     );
 }

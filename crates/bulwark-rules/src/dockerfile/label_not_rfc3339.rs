@@ -1,6 +1,6 @@
 use bulwark_core::Finding;
 
-use super::labels::{check_schema_values, LabelType, is_rfc3339};
+use super::labels::{LabelType, check_schema_values, is_rfc3339};
 use crate::context::DockerfileCtx;
 use crate::registry::{Check, Rule};
 
@@ -66,9 +66,7 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
         out,
         Some(LabelType::Rfc3339),
         |v| !is_rfc3339(v),
-        |name, value| {
-            format!("label `{name}` is `{value}`, which is not an RFC 3339 date-time")
-        },
+        |name, value| format!("label `{name}` is `{value}`, which is not an RFC 3339 date-time"),
         "not RFC 3339",
     );
 }

@@ -1,6 +1,6 @@
 use bulwark_core::Finding;
 
-use super::labels::{check_schema_values, LabelType, is_semver};
+use super::labels::{LabelType, check_schema_values, is_semver};
 use crate::context::DockerfileCtx;
 use crate::registry::{Check, Rule};
 
@@ -66,9 +66,7 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
         out,
         Some(LabelType::Semver),
         |v| !is_semver(v),
-        |name, value| {
-            format!("label `{name}` is `{value}`, which is not a semantic version")
-        },
+        |name, value| format!("label `{name}` is `{value}`, which is not a semantic version"),
         "not SemVer",
     );
 }

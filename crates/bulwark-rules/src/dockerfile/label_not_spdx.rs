@@ -1,6 +1,6 @@
 use bulwark_core::Finding;
 
-use super::labels::{check_schema_values, LabelType, is_spdx_license_id};
+use super::labels::{LabelType, check_schema_values, is_spdx_license_id};
 use crate::context::DockerfileCtx;
 use crate::registry::{Check, Rule};
 

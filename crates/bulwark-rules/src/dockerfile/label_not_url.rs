@@ -1,6 +1,6 @@
 use bulwark_core::Finding;
 
-use super::labels::{check_schema_values, LabelType, is_uri};
+use super::labels::{LabelType, check_schema_values, is_uri};
 use crate::context::DockerfileCtx;
 use crate::registry::{Check, Rule};
 
@@ -66,9 +66,7 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
         out,
         Some(LabelType::Url),
         |v| !is_uri(v),
-        |name, value| {
-            format!("label `{name}` is `{value}`, which is not a valid URL")
-        },
+        |name, value| format!("label `{name}` is `{value}`, which is not a valid URL"),
         "not a URL",
     );
 }

@@ -269,11 +269,6 @@ fn digits(s: &[u8], n: usize) -> Option<u32> {
 /// white space are accepted.
 pub(crate) fn is_rfc3339(s: &str) -> bool {
     let b = s.trim().as_bytes();
-    let (Some(year), Some(month), Some(day)) = (digits(b, 4), digits(&b[5.min(b.len())..], 2), {
-        digits(&b[8.min(b.len())..], 2)
-    }) else {
-        return false;
-    };
     if b.len() < 19
         || b[4] != b'-'
         || b[7] != b'-'
@@ -283,9 +278,15 @@ pub(crate) fn is_rfc3339(s: &str) -> bool {
     {
         return false;
     }
-    let (Some(hour), Some(minute), Some(second)) =
-        (digits(&b[11..], 2), digits(&b[14..], 2), digits(&b[17..], 2))
-    else {
+    let field = |at: usize, n: usize| digits(&b[at..], n);
+    let (Some(year), Some(month), Some(day), Some(hour), Some(minute), Some(second)) = (
+        field(0, 4),
+        field(5, 2),
+        field(8, 2),
+        field(11, 2),
+        field(14, 2),
+        field(17, 2),
+    ) else {
         return false;
     };
     let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
@@ -309,7 +310,7 @@ pub(crate) fn is_rfc3339(s: &str) -> bool {
     }
     match rest {
         [b'Z' | b'z'] => true,
-        [sign, h1, h2, b':', m1, m2] if matches!(sign, b'+' | b'-') => {
+        [b'+' | b'-', h1, h2, b':', m1, m2] => {
             let h = digits(&[*h1, *h2], 2);
             let m = digits(&[*m1, *m2], 2);
             h.is_some_and(|h| h < 24) && m.is_some_and(|m| m < 60)
@@ -341,9 +342,7 @@ pub(crate) fn is_semver(s: &str) -> bool {
     fn identifiers(s: &str) -> bool {
         s.split('.').all(|id| {
             !id.is_empty()
-                && id
-                    .bytes()
-                    .all(|c| c.is_ascii_alphanumeric() || c == b'-')
+                && id.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
                 && (!id.as_bytes()[0].is_ascii_digit() || number(id))
         })
     }
@@ -369,7 +368,9 @@ pub(crate) fn is_email(s: &str) -> bool {
         c.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~".contains(&c)
     }
     fn dot_atom(s: &[u8]) -> bool {
-        !s.is_empty() && s.split(|&c| c == b'.').all(|a| !a.is_empty() && a.iter().all(|&c| atext(c)))
+        !s.is_empty()
+            && s.split(|&c| c == b'.')
+                .all(|a| !a.is_empty() && a.iter().all(|&c| atext(c)))
     }
     let b = s.as_bytes();
     let Some(at) = b.iter().rposition(|&c| c == b'@') else {
@@ -377,29 +378,26 @@ pub(crate) fn is_email(s: &str) -> bool {
     };
     let (local, domain) = (&b[..at], &b[at + 1..]);
     let local_ok = dot_atom(local)
-        || (local.len() >= 2
-            && local[0] == b'"'
-            && local[local.len() - 1] == b'"'
-            && {
-                let inner = &local[1..local.len() - 1];
-                let mut ok = true;
-                let mut i = 0;
-                while i < inner.len() {
-                    match inner[i] {
-                        b'\\' if i + 1 < inner.len() => i += 2,
-                        b'"' | b'\\' => {
-                            ok = false;
-                            break;
-                        }
-                        c if (32..127).contains(&c) => i += 1,
-                        _ => {
-                            ok = false;
-                            break;
-                        }
+        || (local.len() >= 2 && local[0] == b'"' && local[local.len() - 1] == b'"' && {
+            let inner = &local[1..local.len() - 1];
+            let mut ok = true;
+            let mut i = 0;
+            while i < inner.len() {
+                match inner[i] {
+                    b'\\' if i + 1 < inner.len() => i += 2,
+                    b'"' | b'\\' => {
+                        ok = false;
+                        break;
+                    }
+                    c if (32..127).contains(&c) => i += 1,
+                    _ => {
+                        ok = false;
+                        break;
                     }
                 }
-                ok
-            });
+            }
+            ok
+        });
     let domain_ok = dot_atom(domain)
         || (domain.len() >= 2
             && domain[0] == b'['
@@ -541,20 +539,47 @@ mod tests {
         assert!(is_git_hash("43c572f1272b6b3171dd1db9e41b7027128ce080"));
         assert!(!is_git_hash("not-git-hash"));
         assert!(!is_git_hash("2DBFAE9"));
-        for ok in ["1.0.0", "1.2.3-rc.1", "1.2.3-alpha-1+build.5", "01.2.3", "1.0.0-x.7.z.92"] {
+        for ok in [
+            "1.0.0",
+            "1.2.3-rc.1",
+            "1.2.3-alpha-1+build.5",
+            "01.2.3",
+            "1.0.0-x.7.z.92",
+        ] {
             assert!(is_semver(ok), "{ok}");
         }
-        for bad in ["not-sem-ver", "1.0", "v1.0.0", "1.0.0-", "1.0.0-1a", "1.0.0+", "1.0.0.0"] {
+        for bad in [
+            "not-sem-ver",
+            "1.0",
+            "v1.0.0",
+            "1.0.0-",
+            "1.0.0-1a",
+            "1.0.0+",
+            "1.0.0.0",
+        ] {
             assert!(!is_semver(bad), "{bad}");
         }
     }
 
     #[test]
     fn emails_follow_addr_spec() {
-        for ok in ["abcd@google.com", "a.b+c@example.co.uk", "\"a b\"@x.org", "x@[127.0.0.1]"] {
+        for ok in [
+            "abcd@google.com",
+            "a.b+c@example.co.uk",
+            "\"a b\"@x.org",
+            "x@[127.0.0.1]",
+        ] {
             assert!(is_email(ok), "{ok}");
         }
-        for bad in ["not-email", "a@", "@b.c", "a..b@c.d", "a@b..c", "a b@c.d", "A Person <a@b.c>"] {
+        for bad in [
+            "not-email",
+            "a@",
+            "@b.c",
+            "a..b@c.d",
+            "a@b..c",
+            "a b@c.d",
+            "A Person <a@b.c>",
+        ] {
             assert!(!is_email(bad), "{bad}");
         }
     }
@@ -576,7 +601,10 @@ mod tests {
     fn hadolint_image_names_drop_registry_tag_and_digest() {
         assert_eq!(hadolint_image_name("base"), "base");
         assert_eq!(hadolint_image_name("base:1.0"), "base");
-        assert_eq!(hadolint_image_name("registry.example.com:5000/team/app:1@sha256:ab"), "team/app");
+        assert_eq!(
+            hadolint_image_name("registry.example.com:5000/team/app:1@sha256:ab"),
+            "team/app"
+        );
         assert_eq!(hadolint_image_name("library/debian"), "library/debian");
     }
 }

@@ -124,17 +124,18 @@ fn check_label(ctx: &DockerfileCtx<'_>, label: &str, out: &mut Vec<Finding>) {
             (InstructionKind::Copy, Detail::Copy { from: Some(f), .. }) if !stages.is_empty() => {
                 silence(&stages, &mut bad, &f.value);
             }
-            (InstructionKind::Label, Detail::Label(pairs)) if !stages.is_empty() => {
-                if label_pairs(ctx, ins, pairs).iter().any(|p| p.key == label) {
-                    let current = stages.len() - 1;
-                    let name = match &stages[current].alias {
-                        Some(a) => a.clone(),
-                        None => stages[current].image_name.clone(),
-                    };
-                    silence(&stages, &mut bad, &name);
-                    bad.remove(&current);
-                    good.insert(current);
-                }
+            (InstructionKind::Label, Detail::Label(pairs))
+                if !stages.is_empty()
+                    && label_pairs(ctx, ins, pairs).iter().any(|p| p.key == label) =>
+            {
+                let current = stages.len() - 1;
+                let name = match &stages[current].alias {
+                    Some(a) => a.clone(),
+                    None => stages[current].image_name.clone(),
+                };
+                silence(&stages, &mut bad, &name);
+                bad.remove(&current);
+                good.insert(current);
             }
             _ => {}
         }

@@ -117,7 +117,10 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
         let Some(from) = df.instructions.get(stages[s].from) else {
             continue;
         };
-        let stage = df.stages.iter().find(|st| st.from_instruction == from.index);
+        let stage = df
+            .stages
+            .iter()
+            .find(|st| st.from_instruction == from.index);
         let which = match stage.and_then(|st| st.name.as_deref()) {
             Some(n) => format!("stage `{n}`"),
             None => format!(

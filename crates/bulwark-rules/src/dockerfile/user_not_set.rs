@@ -94,7 +94,10 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
         return;
     }
     let root = chain.last().and_then(|&s| df.stages.get(s)).unwrap_or(last);
-    let patterns = ctx.options.strings("non_root_base_images").unwrap_or_default();
+    let patterns = ctx
+        .options
+        .strings("non_root_base_images")
+        .unwrap_or_default();
     if base_image_matches(&root.image_expanded, &patterns) {
         return;
     }
