@@ -99,6 +99,10 @@ fn downloads_to_stdout(cmd: &Command) -> bool {
 
 fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
     for ins in ctx.instructions() {
+        // An ONBUILD and its RUN trigger share one script: read it once, from the trigger.
+        if ins.kind == bulwark_dockerfile::InstructionKind::Onbuild {
+            continue;
+        }
         let Some(script) = ctx.script(ins) else {
             continue;
         };

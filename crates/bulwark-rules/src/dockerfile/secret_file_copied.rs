@@ -1,4 +1,5 @@
 use bulwark_core::Finding;
+use bulwark_dockerfile::Detail;
 
 use super::{clean_context_path, dockerignore_for, local_sources};
 use crate::context::DockerfileCtx;
@@ -17,7 +18,9 @@ declare_rule! {
     ///   `.dockercfg`, `.htpasswd`;
     /// - folders: `.git`, `.ssh`, `.aws`, `.gnupg`, `.kube`, `.docker`.
     ///
-    /// Glob sources (`COPY *.pem /certs/`) are checked by their pattern. A path that the
+    /// Key files whose name or destination says they are public keys (`gpg`, `pgp`, `pub`
+    /// in the name; copied to a `*.pub`, `*.asc` or `*.gpg` file, a keyring or a CA folder)
+    /// are not reported. Glob sources (`COPY *.pem /certs/`) are checked by their pattern. A path that the
     /// `.dockerignore` beside the Dockerfile excludes is not in the build context and is
     /// not reported. Copying the whole context (`COPY . .`) is `context-copied-unfiltered`
     /// (DKF127).
@@ -144,6 +147,34 @@ fn names_certificate(name: &str) -> bool {
     })
 }
 
+/// Whether a key file is a public key by its name (`repo-gpg.key`, `signing.pub.key`) or
+/// its destination (`/war/jenkins-key.pub`, `/etc/apt/keyrings/`, `trusted.gpg.d`).
+fn is_public_key(source: &str, dest: &str) -> bool {
+    let name = source
+        .rsplit('/')
+        .next()
+        .unwrap_or(source)
+        .to_ascii_lowercase();
+    let public_name = name.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
+        matches!(
+            w,
+            "gpg" | "pgp" | "pub" | "pubkey" | "public" | "keyring" | "asc"
+        )
+    });
+    let dest = dest.to_ascii_lowercase();
+    let public_dest = [".pub", ".asc", ".gpg"].iter().any(|e| dest.ends_with(e))
+        || [
+            "keyring",
+            "trusted.gpg",
+            "ca-certificates",
+            "ca-trust",
+            "rpm-gpg",
+        ]
+        .iter()
+        .any(|d| dest.contains(d));
+    public_name || public_dest
+}
+
 fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
     let df = ctx.dockerfile;
     let mut ignore = None;
@@ -153,6 +184,15 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
             let Some(what) = sensitive_path(&value) else {
                 continue;
             };
+            let dest = match &ins.detail {
+                Detail::Copy { dest, .. } | Detail::Add { dest, .. } => {
+                    dest.as_ref().map_or("", |d| d.value.as_str())
+                }
+                _ => "",
+            };
+            if what.contains("key") && !what.contains("SSH") && is_public_key(&value, dest) {
+                continue;
+            }
             if !ignore_read {
                 ignore = dockerignore_for(ctx.file.path());
                 ignore_read = true;
@@ -215,5 +255,15 @@ mod tests {
         ] {
             assert!(sensitive_path(p).is_none(), "{p}");
         }
+        assert!(super::is_public_key(
+            "jenkins.io-2026.key",
+            "/war/jenkins-key.pub"
+        ));
+        assert!(super::is_public_key("docker-gpg.key", "/tmp/"));
+        assert!(super::is_public_key(
+            "repo.key",
+            "/etc/apt/keyrings/repo.asc"
+        ));
+        assert!(!super::is_public_key("server.key", "/etc/nginx/certs/"));
     }
 }
