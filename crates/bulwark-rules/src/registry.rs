@@ -59,7 +59,10 @@ pub fn find_rule(selector: &str) -> Option<&'static Rule> {
     if let Some(r) = index.get(selector) {
         return Some(r);
     }
-    rules.iter().copied().find(|r| r.meta.is_selected_by(selector))
+    rules
+        .iter()
+        .copied()
+        .find(|r| r.meta.is_selected_by(selector))
 }
 
 #[cfg(test)]

@@ -52,6 +52,31 @@ mod untrusted_registry;
 // --- end run commands
 
 // --- labels and policies: DKF100-DKF149
+mod base_image_not_allowed;
+mod base_image_without_digest;
+mod context_copied_unfiltered;
+mod credential_in_arg_env;
+mod credential_in_run;
+mod empty_label;
+mod healthcheck_missing;
+mod invalid_label_key;
+mod label_not_email;
+mod label_not_git_hash;
+mod label_not_rfc3339;
+mod label_not_semver;
+mod label_not_spdx;
+mod label_not_url;
+mod labels;
+mod last_user_root;
+mod missing_label;
+mod pipe_to_shell;
+mod remote_add_without_checksum;
+mod secret_file_copied;
+mod sensitive_arg_env_name;
+mod spdx_license_ids;
+mod stage_healthcheck_missing;
+mod superfluous_label;
+mod user_not_set;
 // --- end labels and policies
 
 // --- shell checks: DKF150-DKF169
@@ -94,6 +119,29 @@ pub static RULES: &[&Rule] = &[
     // --- end run commands
 
     // --- labels and policies
+    &invalid_label_key::RULE,
+    &missing_label::RULE,
+    &superfluous_label::RULE,
+    &empty_label::RULE,
+    &label_not_url::RULE,
+    &label_not_rfc3339::RULE,
+    &label_not_spdx::RULE,
+    &label_not_git_hash::RULE,
+    &label_not_semver::RULE,
+    &label_not_email::RULE,
+    &base_image_not_allowed::RULE,
+    &base_image_without_digest::RULE,
+    &last_user_root::RULE,
+    &user_not_set::RULE,
+    &sensitive_arg_env_name::RULE,
+    &credential_in_arg_env::RULE,
+    &secret_file_copied::RULE,
+    &context_copied_unfiltered::RULE,
+    &credential_in_run::RULE,
+    &remote_add_without_checksum::RULE,
+    &pipe_to_shell::RULE,
+    &healthcheck_missing::RULE,
+    &stage_healthcheck_missing::RULE,
     // --- end labels and policies
 
     // --- shell checks
@@ -306,5 +354,471 @@ impl WithoutAlias for bulwark_core::Finding {
     fn without_alias(mut self, alias: &str) -> Self {
         self.aliases.retain(|a| a != alias);
         self
+    }
+}
+
+// --- labels and policies: helpers
+
+/// The USER instructions of the file (not ONBUILD triggers), with their value.
+pub(crate) fn file_users(
+    df: &bulwark_dockerfile::Dockerfile,
+) -> Vec<(&bulwark_dockerfile::Instruction, &str)> {
+    df.instructions
+        .iter()
+        .filter_map(|i| match &i.detail {
+            bulwark_dockerfile::Detail::User(u) => Some((i, u.value.trim())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether Trivy's DS-0002 takes a USER value for root (`^root(:.+)?$`, `^0(:.+)?$`).
+pub(crate) fn is_trivy_root(user: &str) -> bool {
+    ["root", "0"].iter().any(|r| {
+        user.strip_prefix(r)
+            .is_some_and(|rest| rest.is_empty() || rest.len() > 1 && rest.starts_with(':'))
+    })
+}
+
+/// A stage and the stages of the file it is built `FROM`, nearest first.
+pub(crate) fn stage_chain(df: &bulwark_dockerfile::Dockerfile, stage: usize) -> Vec<usize> {
+    let mut chain = vec![stage];
+    let mut current = stage;
+    while let Some(bulwark_dockerfile::StageRef::Stage(b)) = df.stages.get(current).map(|s| &s.base)
+    {
+        if *b >= current || chain.contains(b) {
+            break;
+        }
+        chain.push(*b);
+        current = *b;
+    }
+    chain
+}
+
+/// The forms of an image reference that base-image patterns are matched against: as
+/// written, and normalised (`python:3.12` is also `docker.io/library/python:3.12`; an
+/// untagged reference is also `…:latest`).
+pub(crate) fn image_forms(image: &str) -> Vec<String> {
+    let image = image.trim();
+    let mut forms = vec![image.to_owned()];
+    if let Ok(r) = bulwark_k8s::ImageRef::parse(image) {
+        let name = format!("{}/{}", r.registry, r.repository);
+        let mut names = vec![name];
+        if r.registry == "docker.io"
+            && let Some(rest) = r.repository.strip_prefix("library/")
+        {
+            names.push(format!("docker.io/{rest}"));
+        }
+        for n in names {
+            let tags: Vec<String> = match (&r.tag, &r.digest) {
+                (Some(t), _) => vec![format!(":{t}")],
+                (None, Some(_)) => vec![String::new()],
+                (None, None) => vec![String::new(), ":latest".to_owned()],
+            };
+            for t in tags {
+                let digest = r
+                    .digest
+                    .as_ref()
+                    .map(|d| format!("@{d}"))
+                    .unwrap_or_default();
+                forms.push(format!("{n}{t}{digest}"));
+                if !digest.is_empty() {
+                    forms.push(format!("{n}{t}"));
+                }
+            }
+        }
+    }
+    forms.dedup();
+    forms
+}
+
+/// Whether an image matches one of `patterns`: a pattern with `*`, `?`, `[` or `{` is a
+/// glob (`*` matches any characters, `/` included) over the forms of [`image_forms`];
+/// another is a registry, repository or reference prefix, matched up to a `/`, `:` or `@`.
+pub(crate) fn base_image_matches(image: &str, patterns: &[String]) -> bool {
+    if patterns.is_empty() {
+        return false;
+    }
+    let forms = image_forms(image);
+    patterns.iter().any(|p| {
+        let p = p.trim();
+        if p.is_empty() {
+            return false;
+        }
+        if p.contains(['*', '?', '[', '{']) {
+            return globset::GlobBuilder::new(p)
+                .literal_separator(false)
+                .case_insensitive(true)
+                .build()
+                .map(|g| g.compile_matcher())
+                .is_ok_and(|m| forms.iter().any(|f| m.is_match(f)));
+        }
+        let p = p.trim_end_matches('/').to_ascii_lowercase();
+        forms.iter().any(|f| {
+            let f = f.to_ascii_lowercase();
+            f.strip_prefix(p.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', ':', '@']))
+        })
+    })
+}
+
+#[cfg(test)]
+mod policy_helper_tests {
+    use super::*;
+
+    #[test]
+    fn trivy_root_users() {
+        for u in ["root", "0", "root:root", "0:0", "root:wheel"] {
+            assert!(is_trivy_root(u), "{u}");
+        }
+        for u in ["root:", "rooty", "10", "app", "0:"] {
+            assert!(!is_trivy_root(u), "{u}");
+        }
+    }
+
+    #[test]
+    fn base_image_patterns() {
+        let m = |img: &str, p: &[&str]| {
+            base_image_matches(img, &p.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>())
+        };
+        assert!(m(
+            "registry.example.com/team/app:1.0",
+            &["registry.example.com/*"]
+        ));
+        assert!(m(
+            "registry.example.com/team/app:1.0",
+            &["registry.example.com"]
+        ));
+        assert!(!m(
+            "registry.example.com.evil.io/app:1",
+            &["registry.example.com"]
+        ));
+        assert!(m("python:3.12-slim", &["docker.io/library/python:3.12-*"]));
+        assert!(!m("python:3.11-slim", &["docker.io/library/python:3.12-*"]));
+        assert!(m("python", &["docker.io/library/python:latest"]));
+        assert!(m("python:3.12", &["python"]));
+        assert!(!m("pythonista:1", &["python"]));
+        assert!(m(
+            "nginx@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            &["docker.io/library/nginx"]
+        ));
+        assert!(!m("nginx:1", &[]));
+    }
+}
+
+/// The patterns of a `.dockerignore` file, as BuildKit applies them: each line a pattern
+/// (`#` comments and blank lines skipped, a leading `/` and `./` dropped), `!` re-including
+/// what an earlier line excluded, `*` and `?` within a path segment, `**` across segments;
+/// a pattern that matches a folder excludes everything in it. The last matching line wins.
+pub(crate) struct DockerIgnore {
+    /// Where it was read from.
+    pub path: String,
+    patterns: Vec<(globset::GlobMatcher, bool)>,
+}
+
+impl DockerIgnore {
+    pub(crate) fn parse(path: &str, text: &str) -> DockerIgnore {
+        let mut patterns = Vec::new();
+        for line in text.lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (negated, pattern) = match line.strip_prefix('!') {
+                Some(p) => (true, p.trim()),
+                None => (false, line),
+            };
+            let pattern = clean_context_path(pattern);
+            if pattern.is_empty() {
+                continue;
+            }
+            if let Ok(g) = globset::GlobBuilder::new(&pattern)
+                .literal_separator(true)
+                .backslash_escape(true)
+                .build()
+            {
+                patterns.push((g.compile_matcher(), negated));
+            }
+        }
+        DockerIgnore {
+            path: path.to_owned(),
+            patterns,
+        }
+    }
+
+    /// Whether a path of the build context (relative, `/`-separated) is left out of it.
+    pub(crate) fn excludes(&self, path: &str) -> bool {
+        let path = clean_context_path(path);
+        if path.is_empty() {
+            return false;
+        }
+        // The path and each folder above it.
+        let prefixes: Vec<&str> = path
+            .match_indices('/')
+            .map(|(i, _)| &path[..i])
+            .chain(std::iter::once(path.as_str()))
+            .collect();
+        let mut excluded = false;
+        for (glob, negated) in &self.patterns {
+            if prefixes.iter().any(|p| glob.is_match(p)) {
+                excluded = !negated;
+            }
+        }
+        excluded
+    }
+}
+
+/// A context path without leading `/` or `./`, repeated and trailing `/`, and `.`
+/// segments.
+pub(crate) fn clean_context_path(path: &str) -> String {
+    path.split('/')
+        .filter(|s| !s.is_empty() && *s != ".")
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The `.dockerignore` that applies to a Dockerfile: `<Dockerfile>.dockerignore` beside it
+/// if present, else `.dockerignore` in its folder (the build context's root when the
+/// Dockerfile sits at the root of its context, the common case). `None` when there is none
+/// (or the Dockerfile's path is not a file on disk).
+pub(crate) fn dockerignore_for(dockerfile_path: &str) -> Option<DockerIgnore> {
+    let path = std::path::Path::new(dockerfile_path);
+    let dir = path.parent()?;
+    let own = path
+        .file_name()
+        .map(|n| dir.join(format!("{}.dockerignore", n.to_string_lossy())));
+    [own, Some(dir.join(".dockerignore"))]
+        .into_iter()
+        .flatten()
+        .find_map(|p| {
+            let text = std::fs::read_to_string(&p).ok()?;
+            Some(DockerIgnore::parse(&p.to_string_lossy(), &text))
+        })
+}
+
+/// The local sources of a COPY or ADD: not `COPY --from`, not ADD's URLs and git
+/// repositories. With their text after expanding build arguments.
+pub(crate) fn local_sources<'a>(
+    df: &bulwark_dockerfile::Dockerfile,
+    ins: &'a bulwark_dockerfile::Instruction,
+) -> Vec<(&'a bulwark_dockerfile::Spanned, String)> {
+    let sources = match &ins.detail {
+        bulwark_dockerfile::Detail::Copy {
+            sources,
+            from: None,
+            ..
+        } => sources,
+        bulwark_dockerfile::Detail::Add { sources, .. } => sources,
+        _ => return Vec::new(),
+    };
+    let scope = df.scope_at(ins.index);
+    sources
+        .iter()
+        .map(|s| (s, scope.expand_lossy(&s.value, df.escape)))
+        .filter(|(_, v)| !is_remote_source(v))
+        .collect()
+}
+
+/// Whether an ADD source is fetched rather than read from the context: a URL or a git
+/// repository.
+pub(crate) fn is_remote_source(source: &str) -> bool {
+    let s = source.trim().to_ascii_lowercase();
+    s.starts_with("http://")
+        || s.starts_with("https://")
+        || s.starts_with("git@")
+        || s.starts_with("git://")
+        || s.starts_with("ssh://")
+}
+
+#[cfg(test)]
+mod dockerignore_tests {
+    use super::*;
+
+    #[test]
+    fn patterns_folders_and_exceptions() {
+        let di = DockerIgnore::parse(
+            ".dockerignore",
+            "# comment\n.git\n**/*.pem\n/secrets/\n*.md\n!README.md\nnode_modules\n",
+        );
+        assert!(di.excludes(".git"));
+        assert!(di.excludes(".git/config"));
+        assert!(di.excludes("certs/a/server.pem"));
+        assert!(di.excludes("server.pem"));
+        assert!(di.excludes("secrets/db.txt"));
+        assert!(di.excludes("./CHANGELOG.md"));
+        assert!(!di.excludes("README.md"));
+        assert!(!di.excludes("docs/guide.md"), "`*` does not cross folders");
+        assert!(!di.excludes(".env"));
+        let all = DockerIgnore::parse(".dockerignore", "*\n!src\n");
+        assert!(all.excludes(".git") && all.excludes(".env"));
+        assert!(!all.excludes("src/main.rs"));
+    }
+}
+
+/// Findings of one rule on a Dockerfile at `path`, with a `.bulwark.yaml` and optionally a
+/// `.hadolint.yaml` applied (tests of the labels and policies rules).
+#[cfg(test)]
+pub(crate) fn policy_findings(
+    code: &str,
+    path: &str,
+    text: &str,
+    config: &str,
+    hadolint: Option<&str>,
+) -> Vec<bulwark_core::Finding> {
+    let mut config = crate::Config::parse(".bulwark.yaml", config).expect("config");
+    if let Some(h) = hadolint {
+        config
+            .apply_hadolint(".hadolint.yaml", h)
+            .expect("hadolint config");
+    }
+    let input = crate::DockerfileInput::parse(bulwark_core::SourceFile::new(path, text))
+        .expect("dockerfile");
+    let opts = crate::ScanOptions {
+        config: &config,
+        today: jiff::civil::date(2026, 1, 1),
+        schemas: &[],
+    };
+    crate::scan_dockerfiles(std::slice::from_ref(&input), &opts)
+        .into_iter()
+        .flat_map(|r| r.findings)
+        .filter(|f| f.rule == code)
+        .collect()
+}
+
+#[cfg(test)]
+mod policy_rule_tests {
+    use super::policy_findings;
+
+    /// A folder under the system temporary folder, removed when dropped.
+    struct TempDir(std::path::PathBuf);
+
+    impl TempDir {
+        fn new(name: &str) -> TempDir {
+            let dir =
+                std::env::temp_dir().join(format!("bulwark-dkf-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            TempDir(dir)
+        }
+
+        fn write(&self, name: &str, text: &str) -> String {
+            let p = self.0.join(name);
+            std::fs::write(&p, text).expect("write");
+            p.to_string_lossy().into_owned()
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    const COPY_ALL: &str = "FROM python:3.12-slim\nCOPY . /app/\nCOPY .env.production /app/.env\n";
+
+    #[test]
+    fn dockerignore_beside_the_dockerfile_is_read() {
+        let dir = TempDir::new("ignore");
+        let dockerfile = dir.write("Dockerfile", COPY_ALL);
+        // No .dockerignore: the whole-context copy and the .env file are reported.
+        assert_eq!(
+            policy_findings("DKF127", &dockerfile, COPY_ALL, "", None).len(),
+            1
+        );
+        assert_eq!(
+            policy_findings("DKF126", &dockerfile, COPY_ALL, "", None).len(),
+            1
+        );
+        // Excluding .git only: `.env` is named as missing.
+        dir.write(".dockerignore", ".git\n");
+        let f = policy_findings("DKF127", &dockerfile, COPY_ALL, "", None);
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].message.contains("does not exclude `.env`"),
+            "{}",
+            f[0].message
+        );
+        assert!(!f[0].message.contains("`.git`"), "{}", f[0].message);
+        // Excluding both, and the .env file: nothing reaches the image.
+        dir.write(".dockerignore", "**/.git\n.env*\n");
+        assert!(policy_findings("DKF127", &dockerfile, COPY_ALL, "", None).is_empty());
+        assert!(policy_findings("DKF126", &dockerfile, COPY_ALL, "", None).is_empty());
+        // `sensitive_paths` asks for more.
+        let strict = "rules:\n  options:\n    context-copied-unfiltered:\n      sensitive_paths: [.git, .env, .aws]\n";
+        let f = policy_findings("DKF127", &dockerfile, COPY_ALL, strict, None);
+        assert!(f.len() == 1 && f[0].message.contains("`.aws`"));
+        // `<Dockerfile>.dockerignore` takes precedence over `.dockerignore`.
+        let prod = dir.write("Dockerfile.prod", COPY_ALL);
+        dir.write("Dockerfile.prod.dockerignore", "node_modules\n");
+        assert_eq!(
+            policy_findings("DKF127", &prod, COPY_ALL, "", None).len(),
+            1
+        );
+        assert_eq!(
+            policy_findings("DKF127", &dockerfile, COPY_ALL, "", None).len(),
+            0
+        );
+    }
+
+    #[test]
+    fn hadolint_label_schema_reaches_every_label_rule() {
+        let hadolint = "label-schema:\n  org.opencontainers.image.version: semver\n  org.opencontainers.image.source: url\nstrict-labels: true\n";
+        let text = "FROM alpine:3.20\nLABEL org.opencontainers.image.version=\"v1\" extra=\"x\"\n";
+        let count =
+            |code: &str| policy_findings(code, "Dockerfile", text, "", Some(hadolint)).len();
+        assert_eq!(count("DKF101"), 1, "source is missing");
+        assert_eq!(count("DKF102"), 1, "extra is outside the schema");
+        assert_eq!(count("DKF108"), 1, "v1 is not SemVer");
+        assert_eq!(count("DKF104"), 0, "source is not set at all");
+        // Without a schema the schema rules say nothing.
+        assert_eq!(
+            policy_findings("DKF101", "Dockerfile", text, "", None).len(),
+            0
+        );
+    }
+
+    #[test]
+    fn stage_healthcheck_is_off_unless_enabled() {
+        let text = "FROM nginx:1.27 AS web\nFROM nginx:1.27\n";
+        assert!(policy_findings("DKF132", "Dockerfile", text, "", None).is_empty());
+        let on = "rules:\n  enable: [stage-healthcheck-missing]\n";
+        assert_eq!(
+            policy_findings("DKF132", "Dockerfile", text, on, None).len(),
+            2
+        );
+        let override_ = "override:\n  warning: [DL3057]\n";
+        let f = policy_findings("DKF132", "Dockerfile", text, "", Some(override_));
+        assert_eq!(f.len(), 2);
+        assert_eq!(f[0].severity, bulwark_core::Severity::Medium);
+    }
+
+    #[test]
+    fn user_findings_carry_peer_ids_only_where_the_peers_report() {
+        let aliases = |text: &str, code: &str| -> Vec<Vec<String>> {
+            policy_findings(code, "Dockerfile", text, "", None)
+                .into_iter()
+                .map(|f| f.aliases)
+                .collect()
+        };
+        // No USER at all: Trivy and Checkov report it.
+        let none = aliases("FROM alpine:3.20\n", "DKF123");
+        assert!(
+            none[0].contains(&"DS-0002".to_owned()) && none[0].contains(&"CKV_DOCKER_3".to_owned())
+        );
+        // A builder's USER hides the final stage from the peers, not from bulwark.
+        let builder = aliases(
+            "FROM golang:1.23 AS b\nUSER 1000\nFROM alpine:3.20\n",
+            "DKF123",
+        );
+        assert_eq!(builder.len(), 1);
+        assert!(builder[0].is_empty());
+        // Only the file's last USER is Trivy's and Checkov's; `0` is not root to Checkov.
+        let root = aliases("FROM a:1 AS a\nUSER root\nFROM b:1\nUSER 0\n", "DKF122");
+        assert_eq!(root.len(), 2);
+        assert_eq!(root[0], vec!["DL3002".to_owned()]);
+        assert!(
+            root[1].contains(&"DS-0002".to_owned())
+                && !root[1].contains(&"CKV_DOCKER_8".to_owned())
+        );
     }
 }

@@ -202,7 +202,7 @@ fn check(ctx: &ObjectCtx<'_>, out: &mut Vec<Finding>) {
 
 /// Whether a value is a file path (`GOOGLE_APPLICATION_CREDENTIALS=/var/run/key.json`): the
 /// variable says where the credential is, not what it is.
-fn is_path(value: &str) -> bool {
+pub(crate) fn is_path(value: &str) -> bool {
     let v = value.trim();
     (v.starts_with('/') || v.starts_with("./") || v.starts_with("~/"))
         && !v.contains(char::is_whitespace)
@@ -210,7 +210,7 @@ fn is_path(value: &str) -> bool {
 
 /// The words of a variable name, upper-case: `dbPassword` and `DB_PASSWORD` are
 /// `DB`, `PASSWORD`.
-fn words(name: &str) -> Vec<String> {
+pub(crate) fn words(name: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut prev_lower = false;

@@ -15,6 +15,10 @@ mod known_credential_format;
 mod secret_in_env_var;
 mod secret_in_manifest;
 
+// Shared with the Dockerfile rules (credentials in ENV/ARG and RUN).
+pub(crate) use credential_in_env::{is_path, names_credential, words};
+pub(crate) use known_credential_format::find_credential;
+
 /// Every secrets rule.
 pub static RULES: &[&Rule] = &[
     &secret_in_manifest::RULE,
