@@ -228,6 +228,8 @@ pub struct ShellScript {
     pub shell: Vec<String>,
     pub(crate) commands: Vec<Command>,
     pub pipelines: Vec<Pipeline>,
+    /// Every pipe operator (`|`, `|&`), nested scripts included, in source order.
+    pub pipes: Vec<Span>,
     /// What the parser could not understand.
     pub errors: Vec<ShellError>,
 }
@@ -287,6 +289,7 @@ impl ShellScript {
                 commands: p.commands.iter().map(|i| i + base_c).collect(),
             });
         }
+        self.pipes.extend(other.pipes);
         self.errors.extend(other.errors);
     }
 }
@@ -325,6 +328,7 @@ pub fn analyze_run(df: &Dockerfile, ins: &Instruction) -> Option<ShellScript> {
         shell: shell.clone(),
         commands: Vec::new(),
         pipelines: Vec::new(),
+        pipes: Vec::new(),
         errors: Vec::new(),
     };
     if !posix {

@@ -487,7 +487,9 @@ impl Parser<'_> {
             {
                 self.out.pipelines[pidx].commands.push(first_cmd);
             }
-            if matches!(self.peek_op(), Some("|") | Some("|&")) {
+            if let Some(Tok::Op("|" | "|&", a, b)) = self.peek() {
+                let span = self.map.span(self.offset + a, self.offset + b);
+                self.out.pipes.push(span);
                 self.i += 1;
                 self.skip_newlines();
                 position += 1;
@@ -824,6 +826,7 @@ impl Parser<'_> {
                     commands: p.commands.iter().map(|i| i + base_c).collect(),
                 });
             }
+            self.out.pipes.extend(nested.pipes);
             self.out.errors.extend(nested.errors);
         }
     }
@@ -853,6 +856,7 @@ fn parse_inner(text: &str, map: &TextMap, offset: usize, ctx: Ctx, depth: usize)
             shell: Vec::new(),
             commands: Vec::new(),
             pipelines: Vec::new(),
+            pipes: Vec::new(),
             errors: Vec::new(),
         },
         depth,

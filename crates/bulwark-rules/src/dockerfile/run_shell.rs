@@ -1,0 +1,462 @@
+//! Helpers of the `run commands` rules (`DKF070`–`DKF099`): the commands of a `RUN` as
+//! hadolint sees them.
+//!
+//! hadolint hands each `RUN` to ShellCheck's parser and reads the simple commands back:
+//! a command counts only when its name is a literal word (`$TOOL install` is no command),
+//! `busybox`, `builtin`, `command` and `exec` are looked through to the command they run,
+//! the name is compared as written (`/usr/bin/sudo` is not `sudo`), and every expansion
+//! in an argument reads as the placeholder `${VAR}`. Flags are split the way hadolint
+//! splits them: `--name=value` is the flag `name`, `-xyz` the three flags `x`, `y`, `z`.
+
+use bulwark_core::Span;
+use bulwark_dockerfile::shell::{Command, ShellScript, Word};
+use bulwark_dockerfile::{CommandForm, Detail, Dockerfile, Instruction, InstructionKind, Mount, Scope, VarKind};
+
+use crate::context::DockerfileCtx;
+
+/// A simple command whose name hadolint can read.
+pub(crate) struct RunCommand<'a> {
+    pub command: &'a Command,
+    /// The word naming the command (after `busybox`, `command`, `exec`…).
+    pub name_word: &'a Word,
+    /// The words after the name.
+    pub args: &'a [Word],
+}
+
+impl<'a> RunCommand<'a> {
+    pub fn name(&self) -> &'a str {
+        self.name_word.value.as_str()
+    }
+
+    pub fn is(&self, name: &str) -> bool {
+        self.name() == name
+    }
+
+    pub fn is_any(&self, names: &[&str]) -> bool {
+        names.contains(&self.name())
+    }
+
+    /// The first argument equal (as hadolint reads it) to one of `values`.
+    pub fn arg(&self, values: &[&str]) -> Option<&'a Word> {
+        self.args
+            .iter()
+            .find(|w| values.contains(&simplified(w).as_str()))
+    }
+
+    /// Whether an argument equals one of `values` (hadolint's `cmdHasArgs`).
+    pub fn has_arg(&self, values: &[&str]) -> bool {
+        self.arg(values).is_some()
+    }
+
+    /// The flags of each argument word, split as hadolint splits them.
+    fn flags(&self) -> impl Iterator<Item = (&'a Word, String)> + 'a {
+        self.args.iter().flat_map(|w| {
+            let v = simplified(w);
+            let names: Vec<String> = if v == "-" || v == "--" {
+                Vec::new()
+            } else if let Some(long) = v.strip_prefix("--") {
+                vec![long.split('=').next().unwrap_or_default().to_owned()]
+            } else if let Some(short) = v.strip_prefix('-') {
+                short.chars().map(String::from).collect()
+            } else {
+                Vec::new()
+            };
+            names.into_iter().map(move |n| (w, n))
+        })
+    }
+
+    /// The first argument word carrying one of the flags `names` (`y`, `assumeyes`).
+    pub fn flag(&self, names: &[&str]) -> Option<&'a Word> {
+        self.flags()
+            .find(|(_, n)| names.contains(&n.as_str()))
+            .map(|(w, _)| w)
+    }
+
+    pub fn has_flag(&self, names: &[&str]) -> bool {
+        self.flag(names).is_some()
+    }
+
+    /// Arguments that are not flags (`-` and `--` count as arguments, as in hadolint).
+    pub fn operands(&self) -> impl Iterator<Item = &'a Word> + 'a {
+        self.args.iter().filter(|w| {
+            let v = simplified(w);
+            !v.starts_with('-') || v == "-" || v == "--"
+        })
+    }
+}
+
+/// The commands of a `RUN` that hadolint reads, in source order.
+pub(crate) fn run_commands(script: &ShellScript) -> Vec<RunCommand<'_>> {
+    script.commands().filter_map(run_command).collect()
+}
+
+/// Whether ShellCheck, which hadolint uses, would read the script: hadolint sees no
+/// command at all in a script it cannot parse. Beyond what our parser reports, ShellCheck
+/// reads a command word starting with `[` as a test expression and fails on
+/// `[Net.ServicePointManager]::SecurityProtocol = …` (PowerShell read as a POSIX script).
+pub(crate) fn shellcheck_parses(script: &ShellScript) -> bool {
+    script.errors.is_empty()
+        && script.commands().all(|c| {
+            c.words.first().is_none_or(|w| {
+                w.quoted || !w.value.starts_with('[') || matches!(w.value.as_str(), "[" | "[[")
+            })
+        })
+}
+
+/// The commands of an instruction's `RUN` script (none for other instructions).
+pub(crate) fn commands_of<'a>(
+    ctx: &DockerfileCtx<'a>,
+    ins: &Instruction,
+) -> Vec<RunCommand<'a>> {
+    ctx.script(ins).map(run_commands).unwrap_or_default()
+}
+
+/// hadolint's reading of one simple command, `None` when its name is not a literal word.
+pub(crate) fn run_command(command: &Command) -> Option<RunCommand<'_>> {
+    let words = &command.words;
+    let first = words.first()?;
+    if first.has_expansion {
+        return None;
+    }
+    let mut at = 0;
+    match first.value.as_str() {
+        "busybox" | "builtin" | "command" | "run" => {
+            if words.get(1).is_some_and(|w| !w.value.starts_with('-')) {
+                at = 1;
+            }
+        }
+        "exec" => {
+            if let Some(i) = exec_target(words) {
+                at = i;
+            }
+        }
+        _ => {}
+    }
+    let name_word = words.get(at)?;
+    // `[ … ]` and `[[ … ]]` are test expressions to ShellCheck, not commands.
+    if name_word.has_expansion || (!name_word.quoted && matches!(name_word.value.as_str(), "[" | "[[")) {
+        return None;
+    }
+    Some(RunCommand {
+        command,
+        name_word,
+        args: &words[at + 1..],
+    })
+}
+
+/// The index of the command `exec [-cl] [-a name] command…` runs (`None` when `exec` has
+/// an option it does not know, or no command).
+fn exec_target(words: &[Word]) -> Option<usize> {
+    let mut i = 1;
+    while let Some(w) = words.get(i) {
+        let v = w.value.as_str();
+        if v == "--" {
+            return (i + 1 < words.len()).then_some(i + 1);
+        }
+        let Some(opts) = v.strip_prefix('-').filter(|o| !o.is_empty()) else {
+            return Some(i);
+        };
+        let mut takes_value = false;
+        for (k, c) in opts.char_indices() {
+            match c {
+                'c' | 'l' => {}
+                'a' => {
+                    takes_value = k + 1 == opts.len();
+                    break;
+                }
+                _ => return None,
+            }
+        }
+        i += if takes_value { 2 } else { 1 };
+    }
+    None
+}
+
+/// A word as hadolint reads it: quotes and escapes removed, every expansion (`$V`,
+/// `${V}`, `$(cmd)`, backticks, `$((…))`) replaced by `${VAR}`.
+pub(crate) fn simplified(word: &Word) -> String {
+    if !word.has_expansion {
+        return word.value.clone();
+    }
+    let chars: Vec<char> = word.value.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '$' => match chars.get(i + 1) {
+                Some('{') => {
+                    i = closing(&chars, i + 1, '{', '}');
+                    out.push_str("${VAR}");
+                }
+                Some('(') => {
+                    i = closing(&chars, i + 1, '(', ')');
+                    out.push_str("${VAR}");
+                }
+                Some(c) if c.is_ascii_alphabetic() || *c == '_' => {
+                    i += 1;
+                    while chars
+                        .get(i)
+                        .is_some_and(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    {
+                        i += 1;
+                    }
+                    out.push_str("${VAR}");
+                }
+                Some(c) if c.is_ascii_digit() || "@*#?$!-".contains(*c) => {
+                    i += 2;
+                    out.push_str("${VAR}");
+                }
+                _ => {
+                    out.push('$');
+                    i += 1;
+                }
+            },
+            '`' => {
+                i += 1;
+                while chars.get(i).is_some_and(|c| *c != '`') {
+                    i += 1;
+                }
+                i += 1;
+                out.push_str("${VAR}");
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// The index after the bracket closing the one at `open_at`.
+fn closing(chars: &[char], open_at: usize, open: char, close: char) -> usize {
+    let mut depth = 0;
+    let mut i = open_at;
+    while let Some(&c) = chars.get(i) {
+        if c == open {
+            depth += 1;
+        } else if c == close {
+            depth -= 1;
+            if depth == 0 {
+                return i + 1;
+            }
+        }
+        i += 1;
+    }
+    chars.len()
+}
+
+/// What a package argument names once the variables of the Dockerfile are known.
+pub(crate) enum PackageText {
+    /// The text, with the values of ARG and ENV variables substituted.
+    Known(String),
+    /// It uses build arguments declared without a default: the value comes with the build.
+    FromBuildArg,
+    /// It uses a variable the Dockerfile does not give (a shell variable): the text as
+    /// hadolint reads it.
+    Unknown(String),
+}
+
+/// Resolves the variables of a package argument with the scope of its instruction.
+pub(crate) fn package_text(word: &Word, scope: &Scope, escape: char) -> PackageText {
+    if !word.has_expansion {
+        return PackageText::Known(word.value.clone());
+    }
+    match scope.expand(&word.raw, escape) {
+        Ok(e) if e.unresolved.is_empty() => PackageText::Known(e.value),
+        Ok(e)
+            if e.unresolved
+                .iter()
+                .all(|n| scope.kind(n) == Some(VarKind::Arg)) =>
+        {
+            PackageText::FromBuildArg
+        }
+        _ => PackageText::Unknown(simplified(word)),
+    }
+}
+
+/// The last command of `tool` that installs (has one of `installs` among its arguments)
+/// and is not followed, in the same `RUN`, by a cleanup: `tool` with one of `cleans`
+/// (`clean`), or an `rm` of one of `cache_dirs`.
+pub(crate) fn uncleaned_install<'c, 'a>(
+    commands: &'c [RunCommand<'a>],
+    tool: &str,
+    installs: &[&str],
+    cleans: &[&str],
+    cache_dirs: &[&str],
+) -> Option<&'c RunCommand<'a>> {
+    let last = commands
+        .iter()
+        .rposition(|c| c.is(tool) && c.has_arg(installs))?;
+    let cleaned = commands[last + 1..].iter().any(|c| {
+        (c.is(tool) && c.has_arg(cleans))
+            || (c.is("rm")
+                && c.operands().any(|w| {
+                    let v = simplified(w);
+                    cache_dirs.iter().any(|d| v.starts_with(d))
+                }))
+    });
+    (!cleaned).then(|| &commands[last])
+}
+
+/// Whether an RPM package argument names a version (`name-1.2.3`, `name-1:1.1.1k`,
+/// `name-1.2-3.el9`, a `.rpm` file), as hadolint tells: the parts after the first `-` are
+/// made of letters, digits and `.~^_:+`, and one of them starts with a digit.
+pub(crate) fn rpm_version_pinned(package: &str) -> bool {
+    let mut parts = package.split('-');
+    parts.next();
+    let rest: Vec<&str> = parts.collect();
+    if rest.is_empty() {
+        return false;
+    }
+    if package.ends_with(".rpm") {
+        return true;
+    }
+    rest.iter().all(|p| {
+        p.chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".~^_:+".contains(c))
+    }) && rest
+        .iter()
+        .any(|p| p.starts_with(|c: char| c.is_ascii_digit()))
+}
+
+/// Package arguments that name no version, judged by `pinned` once the Dockerfile's
+/// variables are substituted (a build argument without a default counts as a version).
+pub(crate) fn unpinned<'w>(
+    ctx: &DockerfileCtx<'_>,
+    ins: &Instruction,
+    packages: impl Iterator<Item = &'w Word>,
+    pinned: impl Fn(&str) -> bool,
+) -> Vec<&'w Word> {
+    let scope = scope_of(ctx.dockerfile, ins);
+    packages
+        .filter(|w| match package_text(w, &scope, ctx.dockerfile.escape) {
+            PackageText::Known(t) | PackageText::Unknown(t) => !pinned(&t),
+            PackageText::FromBuildArg => false,
+        })
+        .collect()
+}
+
+/// The variables visible at an instruction. An instruction outside any stage (a file
+/// without FROM) also sees the ENV instructions before it.
+pub(crate) fn scope_of(df: &Dockerfile, ins: &Instruction) -> Scope {
+    let mut scope = df.scope_at(ins.index);
+    if ins.stage.is_none() {
+        for prev in df.instructions.iter().take(ins.index) {
+            if let Detail::Env(pairs) = &prev.detail {
+                for kv in pairs {
+                    let value = scope.expand_lossy(&kv.value.value, df.escape);
+                    scope.set(&kv.key.value, Some(value), VarKind::Env);
+                }
+            }
+        }
+    }
+    scope
+}
+
+/// `a`, `` `a` and `b` ``, `` `a`, `b` and `c` ``.
+pub(crate) fn list_words(words: &[&Word]) -> String {
+    let names: Vec<String> = words.iter().map(|w| format!("`{}`", w.value)).collect();
+    match names.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// Whether a `RUN` has a cache or tmpfs mount whose target contains one of `fragments`.
+pub(crate) fn has_cache_mount(ins: &Instruction, fragments: &[&str]) -> bool {
+    let Detail::Run { mounts, .. } = &ins.detail else {
+        return false;
+    };
+    mounts.iter().any(|m: &Mount| {
+        matches!(m.kind.as_str(), "cache" | "tmpfs")
+            && m.target
+                .as_deref()
+                .is_some_and(|t| fragments.iter().any(|f| t.contains(f)))
+    })
+}
+
+/// Whether `ins` is the trigger of an ONBUILD (as [`DockerfileCtx::instructions`] yields
+/// them): hadolint applies some rules to triggers and not others.
+pub(crate) fn is_trigger(df: &Dockerfile, ins: &Instruction) -> bool {
+    ins.kind != InstructionKind::Onbuild
+        && df
+            .instructions
+            .get(ins.index)
+            .is_some_and(|i| i.kind == InstructionKind::Onbuild)
+}
+
+/// The `RUN` instructions of the file in order, with the `RUN` triggers of ONBUILD
+/// instructions when `triggers` is set.
+pub(crate) fn runs<'a>(
+    ctx: &'a DockerfileCtx<'a>,
+    triggers: bool,
+) -> impl Iterator<Item = &'a Instruction> + 'a {
+    let df = ctx.dockerfile;
+    ctx.instructions()
+        .filter(move |i| i.kind == InstructionKind::Run && (triggers || !is_trigger(df, i)))
+}
+
+/// The values Trivy's Dockerfile checks read for a `RUN` (`run.Value`): the command
+/// text of the shell form (continuations joined), or each element of the exec form.
+pub(crate) fn trivy_run_values(ins: &Instruction) -> Vec<&str> {
+    match ins.command() {
+        Some(CommandForm::Shell(text)) => vec![text.value.as_str()],
+        Some(CommandForm::Exec(words)) => words.iter().map(|w| w.value.as_str()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Whether an alias is a Trivy Dockerfile check id (`AVD-DS-0013`, `DS013`, `DS-0013`).
+pub(crate) fn is_trivy_id(alias: &str) -> bool {
+    alias.starts_with("AVD-DS-") || alias.starts_with("DS")
+}
+
+/// Splits a command text at `&&` with the blanks around it, as Trivy's
+/// `regex.split("\s*&&\s*", …)` does.
+pub(crate) fn split_and_and(text: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("&&") {
+        parts.push(rest[..i].trim_end());
+        rest = rest[i + 2..].trim_start();
+    }
+    parts.push(rest);
+    parts
+}
+
+/// The span of the first line of an instruction (for secondary labels).
+pub(crate) fn first_line(ctx: &DockerfileCtx<'_>, ins: &Instruction) -> Span {
+    crate::context::first_line_span(ctx.file, ins)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn commands(text: &str) -> Vec<(String, Vec<String>)> {
+        let df = bulwark_dockerfile::parse(&format!("FROM a\nRUN {text}\n")).expect("parses");
+        let script =
+            bulwark_dockerfile::shell::analyze_run(&df, &df.instructions[1]).expect("a RUN");
+        run_commands(&script)
+            .iter()
+            .map(|c| (c.name().to_owned(), c.args.iter().map(simplified).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn names_are_literal_and_looked_through() {
+        let names: Vec<String> = commands("$TOOL x && busybox wget y && exec -a n sudo z")
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(names, ["wget", "sudo"]);
+    }
+
+    #[test]
+    fn expansions_read_as_placeholders() {
+        let c = commands("useradd -u \"$UID\" -g ${GID:-1} x-$(id -u)`a`");
+        assert_eq!(c[0].1, ["-u", "${VAR}", "-g", "${VAR}", "x-${VAR}${VAR}"]);
+    }
+}

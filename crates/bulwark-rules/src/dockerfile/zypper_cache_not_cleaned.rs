@@ -1,0 +1,82 @@
+use bulwark_core::Finding;
+
+use crate::context::DockerfileCtx;
+use crate::dockerfile::run_shell::{commands_of, has_cache_mount, runs, uncleaned_install};
+use crate::registry::{Check, Rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports `RUN` instructions (and `ONBUILD RUN` triggers) where `zypper install`
+    /// (`zypper in`) is not followed, in the same `RUN`, by `zypper clean` (`zypper cc`)
+    /// or an `rm` of `/var/cache/zypp`, unless the `RUN` mounts a cache or tmpfs over
+    /// `/var/cache/zypp`.
+    ///
+    /// ## Why is this bad?
+    /// zypper keeps repository metadata and downloaded packages in `/var/cache/zypp`.
+    /// Whatever is there at the end of the `RUN` is stored in the layer for good: a
+    /// cleanup in a later `RUN` cannot make the image smaller.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM opensuse/leap:15.6
+    /// RUN zypper install -y mariadb=10.11.9
+    /// ```
+    ///
+    /// ## Fix
+    /// ```dockerfile
+    /// FROM opensuse/leap:15.6
+    /// RUN zypper install -y mariadb=10.11.9 && zypper clean --all
+    /// ```
+    /// or keep the cache out of the image with BuildKit:
+    /// ```dockerfile
+    /// RUN --mount=type=cache,target=/var/cache/zypp zypper install -y mariadb=10.11.9
+    /// ```
+    ///
+    /// ## References
+    /// - [hadolint DL3036](https://github.com/hadolint/hadolint/wiki/DL3036)
+    /// - [Dockerfile reference: RUN --mount=type=cache](https://docs.docker.com/reference/dockerfile/#run---mounttypecache)
+    pub(crate) static META = {
+        code: "DKF079",
+        name: "zypper-cache-not-cleaned",
+        family: Dockerfile,
+        severity: Medium,
+        summary: "`zypper install` without `zypper clean` in the same RUN",
+        help: "end the `RUN` with `&& zypper clean --all`, or mount a cache at `/var/cache/zypp`",
+        aliases: ["DL3036"],
+        compliance: [],
+    }
+}
+
+pub(crate) static RULE: Rule = Rule {
+    meta: &META,
+    check: Check::Dockerfile(check),
+    default_enabled: true,
+};
+
+const CACHE: &[&str] = &["/var/cache/zypp"];
+
+fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
+    for ins in runs(ctx, true) {
+        if has_cache_mount(ins, CACHE) {
+            continue;
+        }
+        let commands = commands_of(ctx, ins);
+        let Some(install) =
+            uncleaned_install(&commands, "zypper", &["install", "in"], &["clean", "cc"], CACHE)
+        else {
+            continue;
+        };
+        let sub = install.arg(&["install", "in"]);
+        let span = sub.map_or(install.name_word.span, |w| w.span);
+        out.push(
+            ctx.finding(
+                span,
+                format!(
+                    "`zypper {}` is not followed by `zypper clean`",
+                    sub.map_or("install", |w| w.value.as_str())
+                ),
+            )
+            .with_label("the zypper cache stays in this layer"),
+        );
+    }
+}
