@@ -153,3 +153,14 @@ fn backtick_ending_in_escape_stays_inside_the_text() {
         }
     }
 }
+
+#[test]
+fn pipe_operators_are_recorded_with_their_spans() {
+    let text = "FROM a\nRUN { echo a; } | tee x && y=$(b |& c) || d; case $y in e|f) g;; esac\n";
+    let (_, s) = run(text);
+    let pipes: Vec<&str> = s.pipes.iter().map(|p| &text[p.start..p.end]).collect();
+    assert_eq!(pipes, ["|", "|&"]);
+    assert_eq!((s.pipes[0].start_line, s.pipes[0].start_column), (2, 17));
+    let (_, none) = run("FROM a\nRUN a || b && c\n");
+    assert!(none.pipes.is_empty());
+}

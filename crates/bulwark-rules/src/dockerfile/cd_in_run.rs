@@ -65,10 +65,10 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
         let Some(cd) = commands.iter().find(|c| c.is("cd")) else {
             continue;
         };
-        let target = cd
-            .operands()
-            .next()
-            .map_or_else(|| "the home directory".to_owned(), |w| format!("`{}`", w.value));
+        let target = cd.operands().next().map_or_else(
+            || "the home directory".to_owned(),
+            |w| format!("`{}`", w.value),
+        );
         let finding = ctx
             .finding(
                 cd.name_word.span,

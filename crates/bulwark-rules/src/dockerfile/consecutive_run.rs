@@ -56,10 +56,13 @@ pub(crate) static RULE: Rule = Rule {
     default_enabled: true,
 };
 
+/// A `--mount`: its type and its `key[=value]` fields, sorted.
+type MountKey = (String, Vec<(String, Option<String>)>);
+
 /// The options of a RUN that make two RUNs different steps.
 #[derive(PartialEq, Eq)]
 struct RunOptions {
-    mounts: Vec<(String, Vec<(String, Option<String>)>)>,
+    mounts: Vec<MountKey>,
     network: Option<String>,
     security: Option<String>,
 }
@@ -145,5 +148,35 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
             );
         }
         previous = Some((ins, opts, count));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::dockerfile::run_shell::finding_lines;
+
+    fn lines(text: &str) -> Vec<u32> {
+        finding_lines("DKF086", text)
+    }
+
+    #[test]
+    fn single_command_runs_in_a_row_are_reported() {
+        assert_eq!(lines("FROM a\nRUN a\n# c\nRUN b\nRUN c\n"), [4, 5]);
+        // a test expression is no command to hadolint
+        assert_eq!(lines("FROM a\nRUN a\nRUN [ -e x ] && b\n"), [3]);
+    }
+
+    #[test]
+    fn chains_other_instructions_and_options_separate_runs() {
+        assert!(lines("FROM a\nRUN a && b\nRUN c\n").is_empty());
+        assert!(lines("FROM a\nRUN a\nWORKDIR /\nRUN b\n").is_empty());
+        assert!(lines("FROM a\nRUN a\nONBUILD RUN b\nRUN c\n").is_empty());
+        assert!(lines("FROM a\nRUN --mount=type=secret,id=x a\nRUN a\n").is_empty());
+        assert_eq!(
+            lines(
+                "FROM a\nRUN --mount=type=cache,target=/c a\nRUN --mount=target=/c,type=cache b\n"
+            ),
+            [3]
+        );
     }
 }

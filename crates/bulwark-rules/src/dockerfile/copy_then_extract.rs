@@ -149,10 +149,7 @@ fn report(ctx: &DockerfileCtx<'_>, copied: &mut Vec<Copied>, out: &mut Vec<Findi
                 ),
             )
             .with_label("the archive stays in this layer")
-            .with_secondary(
-                Location::new(ctx.file.path(), at),
-                "extracted here",
-            ),
+            .with_secondary(Location::new(ctx.file.path(), at), "extracted here"),
         );
     }
 }
@@ -189,4 +186,32 @@ fn base_name(path: &str) -> &str {
 fn is_archive(path: &str) -> bool {
     let p = drop_quotes(path);
     ARCHIVE_ENDINGS.iter().any(|e| p.ends_with(e))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::dockerfile::run_shell::finding_lines;
+
+    #[test]
+    fn archives_are_followed_within_their_stage() {
+        let lines = |text: &str| finding_lines("DKF073", text);
+        assert_eq!(
+            lines("FROM a\nCOPY x/app.tar /src/\nWORKDIR /src\nRUN tar -xf app.tar\n"),
+            [2]
+        );
+        assert_eq!(
+            lines("FROM a\nCOPY app.tgz /opt/\nRUN tar xzf /opt/app.tgz\n"),
+            [2]
+        );
+        assert_eq!(
+            lines("FROM a\nCOPY b\\\\c.tar.gz \"C:\\\\d\"\nRUN tar -xf \"C:\\\\d\\\\c.tar.gz\"\n"),
+            [2]
+        );
+        assert!(lines("FROM a\nCOPY app.tar /opt/\nFROM b\nRUN tar -xf /opt/app.tar\n").is_empty());
+        assert!(
+            lines("FROM a\nCOPY --from=b /app.tar /opt/\nRUN tar -xf /opt/app.tar\n").is_empty()
+        );
+        assert!(lines("FROM a\nCOPY app.tar /opt/\nRUN tar -cf /opt/app.tar /src\n").is_empty());
+        assert!(lines("FROM a\nCOPY app.zip /opt/\nRUN unzip /opt/app.zip\n").is_empty());
+    }
 }

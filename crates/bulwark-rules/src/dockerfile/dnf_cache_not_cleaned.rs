@@ -1,7 +1,14 @@
 use bulwark_core::Finding;
 
 use crate::context::DockerfileCtx;
-use crate::dockerfile::run_shell::{commands_of, has_cache_mount, runs, uncleaned_install};
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::dockerfile::run_shell::{
+    commands_of, has_cache_mount, is_trigger, runs, trivy_run_values, uncleaned_install,
+};
+use crate::kubernetes::drop_aliases;
 use crate::registry::{Check, Rule};
 
 declare_rule! {
@@ -44,7 +51,15 @@ declare_rule! {
         severity: Medium,
         summary: "`dnf install` without `dnf clean all` in the same RUN",
         help: "end the `RUN` with `&& dnf clean all` (`microdnf clean all`), or mount a cache at `/var/cache/libdnf5`",
-        aliases: ["DL3040"],
+        aliases: [
+            "DL3040",
+            "AVD-DS-0019",
+            "DS019",
+            "DS-0019",
+            "AVD-DS-0027",
+            "DS027",
+            "DS-0027",
+        ],
         compliance: [],
     }
 }
@@ -85,15 +100,46 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
         let sub = install.arg(INSTALLS);
         let span = sub.map_or(install.name_word.span, |w| w.span);
         let tool = install.name();
-        out.push(
-            ctx.finding(
+        let finding = ctx
+            .finding(
                 span,
                 format!(
                     "`{tool} {}` is not followed by `{tool} clean all`",
                     sub.map_or("install", |w| w.value.as_str())
                 ),
             )
-            .with_label("the dnf cache stays in this layer"),
-        );
+            .with_label("the dnf cache stays in this layer");
+        // Trivy's DS019 (dnf) and DS027 (microdnf) match the text of shell-form RUNs.
+        let text = trivy_run_values(ins).first().copied().unwrap_or_default();
+        let trigger = is_trigger(ctx.dockerfile, ins);
+        let ds019 = !trigger && trivy_fires(&DS019, text, "dnf clean all");
+        let ds027 = !trigger && trivy_fires(&DS027, text, "microdnf clean all");
+        out.push(drop_aliases(finding, |a| {
+            (a.contains("0019") || a == "DS019") && !ds019
+                || (a.contains("0027") || a == "DS027") && !ds027
+        }));
     }
+}
+
+/// Trivy's DS019 install pattern, with its clean command as the last alternative.
+static DS019: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"(dnf install)|(dnf in)|(dnf reinstall)|(dnf rei)|(dnf install-n)|(dnf install-na)|(dnf install-nevra)|(dnf clean all)",
+    )
+    .ok()
+});
+
+/// Trivy's DS027 install pattern, with its clean command as the last alternative.
+static DS027: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(microdnf install)|(microdnf reinstall)|(microdnf clean all)").ok()
+});
+
+/// Whether Trivy reports the text: it matches an install alternative and the last match
+/// of any alternative is not `clean`.
+fn trivy_fires(re: &LazyLock<Option<Regex>>, text: &str, clean: &str) -> bool {
+    let Some(re) = re.as_ref() else {
+        return false;
+    };
+    let matches: Vec<&str> = re.find_iter(text).map(|m| m.as_str()).collect();
+    matches.iter().any(|m| *m != clean) && matches.last().is_some_and(|m| *m != clean)
 }

@@ -54,8 +54,7 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
         let commands = commands_of(ctx, ins);
         let Some((cmd, sub)) = commands.iter().find_map(|c| {
             let sub = c.arg(INSTALLS)?;
-            (c.is_any(&["dnf", "microdnf"]) && !c.has_flag(&["y", "assumeyes"]))
-                .then_some((c, sub))
+            (c.is_any(&["dnf", "microdnf"]) && !c.has_flag(&["y", "assumeyes"])).then_some((c, sub))
         }) else {
             continue;
         };

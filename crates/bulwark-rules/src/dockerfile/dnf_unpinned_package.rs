@@ -92,7 +92,10 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
         out.push(
             ctx.finding(
                 first.span,
-                format!("{} {what} no version in `{tool} install`", list_words(&loose)),
+                format!(
+                    "{} {what} no version in `{tool} install`",
+                    list_words(&loose)
+                ),
             )
             .with_label(if modules {
                 "add `:<stream>` to a module, `-<version>` to a package"
@@ -100,5 +103,24 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
                 "add `-<version>`"
             }),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::dockerfile::run_shell::finding_lines;
+
+    #[test]
+    fn versions_may_come_from_variables() {
+        let lines = |text: &str| finding_lines("DKF083", text);
+        assert!(lines("FROM a\nENV V=2.51.0-2.fc42\nRUN dnf -y install git-${V}\n").is_empty());
+        assert!(lines("FROM a\nARG V\nRUN dnf -y install git-$V\n").is_empty());
+        assert!(lines("FROM a AS b\nENV V=2.51\nFROM b\nRUN dnf -y install git-${V}\n").is_empty());
+        assert_eq!(
+            lines("FROM a AS b\nENV V=2.51\nFROM a\nRUN dnf -y install git-${V}\n"),
+            [4]
+        );
+        assert_eq!(lines("FROM a\nRUN V=2.51; dnf -y install git-$V\n"), [2]);
+        assert!(lines("FROM a\nRUN dnf -y group install \"Development Tools\"\n").is_empty());
     }
 }

@@ -60,24 +60,30 @@ pub(crate) static RULE: Rule = Rule {
     default_enabled: true,
 };
 
-/// Whether a `SHELL` command line runs bash, zsh or ash with `-o pipefail`.
-fn sets_pipefail(shell: &[String]) -> bool {
-    let Some((program, args)) = shell.split_first() else {
-        return false;
-    };
-    let base = program.rsplit('/').next().unwrap_or(program);
-    matches!(base, "bash" | "zsh" | "ash")
-        && args.iter().any(|a| {
-            a.strip_prefix('-')
-                .is_some_and(|f| !f.starts_with('-') && f.contains('o'))
-        })
-        && args.iter().any(|a| a == "pipefail")
+/// Whether a `SHELL` command line passes `-o pipefail` (also in a cluster: `-eo pipefail`).
+fn asks_pipefail(shell: &[String]) -> bool {
+    let args = shell.get(1..).unwrap_or_default();
+    args.iter().any(|a| {
+        a.strip_prefix('-')
+            .is_some_and(|f| !f.starts_with('-') && f.contains('o'))
+    }) && args.iter().any(|a| a == "pipefail")
+}
+
+/// Whether the shell is one known to honour `-o pipefail`: bash, zsh or ash.
+fn knows_pipefail(shell: &[String]) -> bool {
+    shell
+        .first()
+        .is_some_and(|p| matches!(p.rsplit('/').next().unwrap_or(p), "bash" | "zsh" | "ash"))
 }
 
 /// Whether a shell is PowerShell or `cmd`, whose pipes this rule does not judge.
 fn is_windows_shell(shell: &[String]) -> bool {
     shell.first().is_some_and(|p| {
-        let base = p.rsplit(['/', '\\']).next().unwrap_or(p).to_ascii_lowercase();
+        let base = p
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(p)
+            .to_ascii_lowercase();
         matches!(
             base.strip_suffix(".exe").unwrap_or(&base),
             "pwsh" | "powershell" | "cmd"
@@ -113,16 +119,59 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
             continue;
         };
         let shell = shell_of(ctx, ins, script);
-        if !script.posix || is_windows_shell(&shell) || sets_pipefail(&shell) {
+        let asks = asks_pipefail(&shell);
+        if !script.posix || is_windows_shell(&shell) || (asks && knows_pipefail(&shell)) {
             continue;
         }
-        let shell = shell.first().map_or("/bin/sh", String::as_str);
+        let program = shell.first().map_or("/bin/sh", String::as_str);
+        let message = if asks {
+            format!("pipe in a `RUN` whose shell `{program}` may not honour `-o pipefail`")
+        } else {
+            format!("pipe in a `RUN` whose shell `{program}` does not set `pipefail`")
+        };
         out.push(
-            ctx.finding(
-                *pipe,
-                format!("pipe in a `RUN` whose shell `{shell}` does not set `pipefail`"),
-            )
-            .with_label("a failure before the last command goes unnoticed"),
+            ctx.finding(*pipe, message)
+                .with_label("a failure before the last command goes unnoticed"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::dockerfile::run_shell::finding_lines;
+
+    fn lines(text: &str) -> Vec<u32> {
+        finding_lines("DKF089", text)
+    }
+
+    #[test]
+    fn the_shell_of_the_stage_decides() {
+        assert_eq!(lines("FROM a\nRUN a | b\nRUN a || b\n"), [2]);
+        assert!(
+            lines("FROM a\nSHELL [\"/bin/bash\", \"-eo\", \"pipefail\", \"-c\"]\nRUN a | b\n")
+                .is_empty()
+        );
+        assert!(
+            lines("FROM a\nSHELL [\"/usr/bin/zsh\", \"-o\", \"pipefail\", \"-c\"]\nRUN a | b\n")
+                .is_empty()
+        );
+        assert_eq!(
+            lines("FROM a\nSHELL [\"/bin/sh\", \"-o\", \"pipefail\", \"-c\"]\nRUN a | b\n"),
+            [3]
+        );
+        assert_eq!(
+            lines(
+                "FROM a\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nFROM b\nRUN a | b\n"
+            ),
+            [4]
+        );
+        // a stage built on another keeps its SHELL
+        assert!(lines("FROM a AS base\nSHELL [\"/bin/ash\", \"-o\", \"pipefail\", \"-c\"]\nFROM base\nRUN a | b\n").is_empty());
+        assert!(lines("FROM a\nSHELL [\"cmd.exe\", \"/c\"]\nRUN dir | more\n").is_empty());
+        assert!(lines("FROM a\nONBUILD RUN a | b\n").is_empty());
+        assert_eq!(
+            lines("FROM a\nRUN x=$(a | b)\nRUN case $x in a|b) c;; esac\n"),
+            [2]
         );
     }
 }

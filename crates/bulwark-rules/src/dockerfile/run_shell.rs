@@ -10,7 +10,9 @@
 
 use bulwark_core::Span;
 use bulwark_dockerfile::shell::{Command, ShellScript, Word};
-use bulwark_dockerfile::{CommandForm, Detail, Dockerfile, Instruction, InstructionKind, Mount, Scope, VarKind};
+use bulwark_dockerfile::{
+    CommandForm, Detail, Dockerfile, Instruction, InstructionKind, Mount, Scope, VarKind,
+};
 
 use crate::context::DockerfileCtx;
 
@@ -104,10 +106,7 @@ pub(crate) fn shellcheck_parses(script: &ShellScript) -> bool {
 }
 
 /// The commands of an instruction's `RUN` script (none for other instructions).
-pub(crate) fn commands_of<'a>(
-    ctx: &DockerfileCtx<'a>,
-    ins: &Instruction,
-) -> Vec<RunCommand<'a>> {
+pub(crate) fn commands_of<'a>(ctx: &DockerfileCtx<'a>, ins: &Instruction) -> Vec<RunCommand<'a>> {
     ctx.script(ins).map(run_commands).unwrap_or_default()
 }
 
@@ -118,23 +117,20 @@ pub(crate) fn run_command(command: &Command) -> Option<RunCommand<'_>> {
     if first.has_expansion {
         return None;
     }
-    let mut at = 0;
-    match first.value.as_str() {
-        "busybox" | "builtin" | "command" | "run" => {
-            if words.get(1).is_some_and(|w| !w.value.starts_with('-')) {
-                at = 1;
-            }
+    let at = match first.value.as_str() {
+        "busybox" | "builtin" | "command" | "run"
+            if words.get(1).is_some_and(|w| !w.value.starts_with('-')) =>
+        {
+            1
         }
-        "exec" => {
-            if let Some(i) = exec_target(words) {
-                at = i;
-            }
-        }
-        _ => {}
-    }
+        "exec" => exec_target(words).unwrap_or(0),
+        _ => 0,
+    };
     let name_word = words.get(at)?;
     // `[ … ]` and `[[ … ]]` are test expressions to ShellCheck, not commands.
-    if name_word.has_expansion || (!name_word.quoted && matches!(name_word.value.as_str(), "[" | "[[")) {
+    if name_word.has_expansion
+        || (!name_word.quoted && matches!(name_word.value.as_str(), "[" | "[["))
+    {
         return None;
     }
     Some(RunCommand {
@@ -300,24 +296,21 @@ pub(crate) fn uncleaned_install<'c, 'a>(
 }
 
 /// Whether an RPM package argument names a version (`name-1.2.3`, `name-1:1.1.1k`,
-/// `name-1.2-3.el9`, a `.rpm` file), as hadolint tells: the parts after the first `-` are
-/// made of letters, digits and `.~^_:+`, and one of them starts with a digit.
+/// `name-1.2-3.el9`) or is an `.rpm` file: the parts after the first `-` are made of
+/// letters, digits and `.~^_:+`, and one of them starts with a digit.
 pub(crate) fn rpm_version_pinned(package: &str) -> bool {
-    let mut parts = package.split('-');
-    parts.next();
-    let rest: Vec<&str> = parts.collect();
-    if rest.is_empty() {
-        return false;
-    }
     if package.ends_with(".rpm") {
         return true;
     }
-    rest.iter().all(|p| {
-        p.chars()
-            .all(|c| c.is_ascii_alphanumeric() || ".~^_:+".contains(c))
-    }) && rest
-        .iter()
-        .any(|p| p.starts_with(|c: char| c.is_ascii_digit()))
+    let rest: Vec<&str> = package.split('-').skip(1).collect();
+    !rest.is_empty()
+        && rest.iter().all(|p| {
+            p.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".~^_:+".contains(c))
+        })
+        && rest
+            .iter()
+            .any(|p| p.starts_with(|c: char| c.is_ascii_digit()))
 }
 
 /// Package arguments that name no version, judged by `pinned` once the Dockerfile's
@@ -431,6 +424,25 @@ pub(crate) fn first_line(ctx: &DockerfileCtx<'_>, ins: &Instruction) -> Span {
     crate::context::first_line_span(ctx.file, ins)
 }
 
+/// The lines of the findings of rule `code` on a Dockerfile, for unit tests.
+#[cfg(test)]
+pub(crate) fn finding_lines(code: &str, text: &str) -> Vec<u32> {
+    let input = crate::DockerfileInput::parse(bulwark_core::SourceFile::new("Dockerfile", text))
+        .expect("the Dockerfile parses");
+    let config = crate::Config::default();
+    let opts = crate::ScanOptions {
+        config: &config,
+        today: jiff::civil::date(2026, 1, 1),
+        schemas: &[],
+    };
+    crate::scan_dockerfiles(&[input], &opts)
+        .into_iter()
+        .flat_map(|r| r.findings)
+        .filter(|f| f.rule == code)
+        .map(|f| f.location.start_line)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -458,5 +470,78 @@ mod tests {
     fn expansions_read_as_placeholders() {
         let c = commands("useradd -u \"$UID\" -g ${GID:-1} x-$(id -u)`a`");
         assert_eq!(c[0].1, ["-u", "${VAR}", "-g", "${VAR}", "x-${VAR}${VAR}"]);
+    }
+
+    #[test]
+    fn rpm_versions_follow_the_first_dash() {
+        for pinned in [
+            "tomcat-9.2",
+            "rpm-sign-4.16.1.3",
+            "gcc-c++-1.1.1",
+            "openssl-1:1.1.1k",
+            "git-core-2.51.0-2.fc42",
+            "/tmp/app.rpm",
+        ] {
+            assert!(rpm_version_pinned(pinned), "{pinned}");
+        }
+        for loose in ["tomcat", "rpm-sign", "nfs-utils", "git-core-${VAR}", "x-"] {
+            assert!(!rpm_version_pinned(loose), "{loose}");
+        }
+    }
+
+    #[test]
+    fn shellcheck_refuses_bracketed_powershell_words() {
+        let parses = |text: &str| {
+            let df = bulwark_dockerfile::parse(&format!("FROM a\nRUN {text}\n")).expect("parses");
+            let script =
+                bulwark_dockerfile::shell::analyze_run(&df, &df.instructions[1]).expect("a RUN");
+            shellcheck_parses(&script)
+        };
+        assert!(parses("[ -e /etc/x ] && grep a /etc/x"));
+        assert!(parses("[[ -n $A ]] || echo \"[x]\""));
+        assert!(!parses(
+            "[Net.ServicePointManager]::SecurityProtocol = 'Tls12'; iwr x"
+        ));
+    }
+
+    #[test]
+    fn cleanup_must_follow_the_last_install() {
+        let uncleaned = |text: &str| {
+            let df = bulwark_dockerfile::parse(&format!("FROM a\nRUN {text}\n")).expect("parses");
+            let script =
+                bulwark_dockerfile::shell::analyze_run(&df, &df.instructions[1]).expect("a RUN");
+            let cmds = run_commands(&script);
+            uncleaned_install(&cmds, "yum", &["install"], &["clean"], &["/var/cache/yum"]).is_some()
+        };
+        assert!(uncleaned("yum install -y a-1"));
+        assert!(uncleaned("yum clean all && yum install -y a-1"));
+        assert!(uncleaned(
+            "yum install -y a-1 && yum clean all && yum install -y b-1"
+        ));
+        assert!(!uncleaned("yum install -y a-1 && yum clean all"));
+        assert!(!uncleaned(
+            "yum clean all; yum install -y a-1; rm -rf /var/cache/yum/*"
+        ));
+        assert!(uncleaned("yum install -y a-1 && rm -rf /tmp/*"));
+        assert!(!uncleaned("dnf install -y a-1"));
+    }
+
+    #[test]
+    fn and_and_splits_like_trivy() {
+        assert_eq!(
+            split_and_and("set -x&&  cd /tmp && make"),
+            ["set -x", "cd /tmp", "make"]
+        );
+        assert_eq!(split_and_and("cd"), ["cd"]);
+    }
+
+    #[test]
+    fn triggers_are_told_from_instructions() {
+        let df = bulwark_dockerfile::parse("FROM a\nONBUILD RUN x\nRUN y\n").expect("parses");
+        let onbuild = &df.instructions[1];
+        let trigger = onbuild.trigger().expect("a trigger");
+        assert!(is_trigger(&df, trigger));
+        assert!(!is_trigger(&df, onbuild));
+        assert!(!is_trigger(&df, &df.instructions[2]));
     }
 }

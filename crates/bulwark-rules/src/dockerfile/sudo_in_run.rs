@@ -1,9 +1,8 @@
 use bulwark_core::Finding;
+use bulwark_dockerfile::shell::Word;
 
 use crate::context::DockerfileCtx;
-use crate::dockerfile::run_shell::{
-    commands_of, is_trigger, is_trivy_id, runs, trivy_run_values,
-};
+use crate::dockerfile::run_shell::{commands_of, is_trigger, is_trivy_id, runs, trivy_run_values};
 use crate::kubernetes::drop_aliases;
 use crate::registry::{Check, Rule};
 
@@ -65,10 +64,8 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
         let Some(sudo) = commands.iter().find(|c| c.is("sudo")) else {
             continue;
         };
-        let what = sudo
-            .operands()
-            .next()
-            .map_or_else(String::new, |w| format!(" to run `{}`", w.value));
+        let what =
+            sudo_target(sudo.args).map_or_else(String::new, |w| format!(" to run `{}`", w.value));
         let finding = ctx
             .finding(sudo.name_word.span, format!("`RUN` uses `sudo`{what}"))
             .with_label("build steps should not escalate with `sudo`");
@@ -82,4 +79,31 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
                 .any(|p| p.trim_start().starts_with("sudo"));
         out.push(drop_aliases(finding, |a| is_trivy_id(a) && !trivy));
     }
+}
+
+/// The command `sudo [options] command…` runs: the first word after the options (and
+/// the values of `-u`, `-g`, `-h`, `-p`, `-U`, `-C`, `-D`, `-r`, `-t`, `-T`).
+fn sudo_target(args: &[Word]) -> Option<&Word> {
+    let mut i = 0;
+    while let Some(w) = args.get(i) {
+        let v = w.value.as_str();
+        if v == "--" {
+            return args.get(i + 1);
+        }
+        if v.starts_with("--") {
+            i += 1;
+            continue;
+        }
+        match v.strip_prefix('-') {
+            Some(cluster) if !cluster.is_empty() => {
+                let takes_value = cluster
+                    .chars()
+                    .last()
+                    .is_some_and(|c| "ughpUCDrtT".contains(c));
+                i += if takes_value { 2 } else { 1 };
+            }
+            _ => return Some(w),
+        }
+    }
+    None
 }

@@ -67,7 +67,9 @@ fn options<'a>(cmd: &RunCommand<'a>) -> (bool, Option<&'a Word>) {
             break;
         }
         if let Some(long) = v.strip_prefix("--") {
-            let (name, value) = long.split_once('=').map_or((long, None), |(n, v)| (n, Some(v)));
+            let (name, value) = long
+                .split_once('=')
+                .map_or((long, None), |(n, v)| (n, Some(v)));
             match name {
                 "no-log-init" => no_log_init = true,
                 "uid" => {
@@ -131,7 +133,10 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
         };
         let (message, label) = if uid.has_expansion {
             (
-                format!("`useradd` takes its UID from `{}` and has no `-l`", uid.value),
+                format!(
+                    "`useradd` takes its UID from `{}` and has no `-l`",
+                    uid.value
+                ),
                 "a large UID would bloat `/var/log/lastlog`",
             )
         } else {
@@ -141,5 +146,24 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
             )
         };
         out.push(ctx.finding(uid.span, message).with_label(label));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::dockerfile::run_shell::finding_lines;
+
+    #[test]
+    fn reads_the_uid_as_getopt_does() {
+        let lines = |run: &str| finding_lines("DKF084", &format!("FROM a\nRUN {run}\n"));
+        assert_eq!(lines("useradd -u 123456 a"), [2]);
+        assert_eq!(lines("useradd -mu123456 a"), [2]);
+        assert_eq!(lines("useradd --uid=1234567 a"), [2]);
+        assert_eq!(lines("useradd --uid ${UID} a"), [2]);
+        assert!(lines("useradd -lu 123456 a").is_empty());
+        assert!(lines("useradd --no-log-init -u 123456 a").is_empty());
+        // `-g` takes `u` as its value: no UID is given
+        assert!(lines("useradd -gu 123456").is_empty());
+        assert!(lines("useradd -u 99999 a").is_empty());
     }
 }

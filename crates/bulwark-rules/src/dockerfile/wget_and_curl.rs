@@ -111,3 +111,24 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::dockerfile::run_shell::finding_lines;
+
+    #[test]
+    fn each_stage_and_the_triggers_are_apart() {
+        let lines = |text: &str| finding_lines("DKF087", text);
+        assert_eq!(lines("FROM a\nRUN wget x && curl y\n"), [2]);
+        assert_eq!(
+            lines("FROM a\nRUN wget x\nRUN curl y\nRUN echo\nRUN wget z\n"),
+            [3, 5]
+        );
+        assert!(lines("FROM a\nRUN wget x\nFROM b\nRUN curl y\n").is_empty());
+        assert!(lines("FROM a\nRUN wget x\nONBUILD RUN curl y\n").is_empty());
+        assert_eq!(
+            lines("FROM a\nONBUILD RUN wget x\nFROM b\nONBUILD RUN curl y\n"),
+            [4]
+        );
+    }
+}

@@ -72,8 +72,11 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
             continue;
         };
         out.push(
-            ctx.finding(wget.name_word.span, "`wget` runs without `--progress` or `-nv`")
-                .with_label("prints a progress line for every few kilobytes"),
+            ctx.finding(
+                wget.name_word.span,
+                "`wget` runs without `--progress` or `-nv`",
+            )
+            .with_label("prints a progress line for every few kilobytes"),
         );
     }
 }

@@ -1,7 +1,12 @@
 use bulwark_core::Finding;
 
 use crate::context::DockerfileCtx;
-use crate::dockerfile::run_shell::{commands_of, has_cache_mount, runs, uncleaned_install};
+use bulwark_dockerfile::shell::ShellScript;
+
+use crate::dockerfile::run_shell::{
+    commands_of, has_cache_mount, is_trigger, is_trivy_id, runs, uncleaned_install,
+};
+use crate::kubernetes::drop_aliases;
 use crate::registry::{Check, Rule};
 
 declare_rule! {
@@ -41,7 +46,7 @@ declare_rule! {
         severity: Medium,
         summary: "`yum install` without `yum clean all` in the same RUN",
         help: "end the `RUN` with `&& yum clean all`, or mount a cache at `/var/cache/yum`",
-        aliases: ["DL3032"],
+        aliases: ["DL3032", "AVD-DS-0015", "DS015", "DS-0015"],
         compliance: [],
     }
 }
@@ -64,10 +69,33 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
         else {
             continue;
         };
-        let span = install.arg(&["install"]).map_or(install.name_word.span, |w| w.span);
-        out.push(
-            ctx.finding(span, "`yum install` is not followed by `yum clean all`")
-                .with_label("the yum cache stays in this layer"),
-        );
+        let span = install
+            .arg(&["install"])
+            .map_or(install.name_word.span, |w| w.span);
+        let finding = ctx
+            .finding(span, "`yum install` is not followed by `yum clean all`")
+            .with_label("the yum cache stays in this layer");
+        let trivy = !is_trigger(ctx.dockerfile, ins) && ctx.script(ins).is_some_and(trivy_fires);
+        out.push(drop_aliases(finding, |a| is_trivy_id(a) && !trivy));
+    }
+}
+
+/// Trivy's DS015: a command with `yum` followed by `install` comes after the last command
+/// that has an `all` word (or no command has one).
+fn trivy_fires(script: &ShellScript) -> bool {
+    let words: Vec<Vec<&str>> = script
+        .commands()
+        .map(|c| c.words.iter().map(|w| w.value.as_str()).collect())
+        .collect();
+    let install = words.iter().rposition(|c| {
+        c.iter()
+            .position(|w| *w == "yum")
+            .is_some_and(|i| c[i + 1..].contains(&"install"))
+    });
+    let all = words.iter().rposition(|c| c.contains(&"all"));
+    match (install, all) {
+        (None, _) => false,
+        (Some(_), None) => true,
+        (Some(i), Some(a)) => i > a,
     }
 }

@@ -1,7 +1,15 @@
 use bulwark_core::Finding;
 
 use crate::context::DockerfileCtx;
-use crate::dockerfile::run_shell::{commands_of, has_cache_mount, runs, uncleaned_install};
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::dockerfile::run_shell::{
+    commands_of, has_cache_mount, is_trigger, is_trivy_id, runs, trivy_run_values,
+    uncleaned_install,
+};
+use crate::kubernetes::drop_aliases;
 use crate::registry::{Check, Rule};
 
 declare_rule! {
@@ -42,7 +50,7 @@ declare_rule! {
         severity: Medium,
         summary: "`zypper install` without `zypper clean` in the same RUN",
         help: "end the `RUN` with `&& zypper clean --all`, or mount a cache at `/var/cache/zypp`",
-        aliases: ["DL3036"],
+        aliases: ["DL3036", "AVD-DS-0020", "DS020", "DS-0020"],
         compliance: [],
     }
 }
@@ -61,22 +69,47 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let commands = commands_of(ctx, ins);
-        let Some(install) =
-            uncleaned_install(&commands, "zypper", &["install", "in"], &["clean", "cc"], CACHE)
-        else {
+        let Some(install) = uncleaned_install(
+            &commands,
+            "zypper",
+            &["install", "in"],
+            &["clean", "cc"],
+            CACHE,
+        ) else {
             continue;
         };
         let sub = install.arg(&["install", "in"]);
         let span = sub.map_or(install.name_word.span, |w| w.span);
-        out.push(
-            ctx.finding(
+        let finding = ctx
+            .finding(
                 span,
                 format!(
                     "`zypper {}` is not followed by `zypper clean`",
                     sub.map_or("install", |w| w.value.as_str())
                 ),
             )
-            .with_label("the zypper cache stays in this layer"),
-        );
+            .with_label("the zypper cache stays in this layer");
+        let text = trivy_run_values(ins).first().copied().unwrap_or_default();
+        let trivy = !is_trigger(ctx.dockerfile, ins) && trivy_fires(text);
+        out.push(drop_aliases(finding, |a| is_trivy_id(a) && !trivy));
     }
+}
+
+/// Trivy's DS020 pattern: the commands it counts as installs, then the cleanups.
+static DS020: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"(zypper in)|(zypper remove)|(zypper rm)|(zypper source-install)|(zypper si)|(zypper patch)|(zypper (-(-)?[a-zA-Z]+ *)*install)|(zypper clean)|(zypper cc)",
+    )
+    .ok()
+});
+
+/// Whether Trivy's DS020 reports the text of a shell-form RUN: an install matches and
+/// the last match is not a cleanup.
+fn trivy_fires(text: &str) -> bool {
+    let Some(re) = DS020.as_ref() else {
+        return false;
+    };
+    let clean = |m: &str| m == "zypper clean" || m == "zypper cc";
+    let matches: Vec<&str> = re.find_iter(text).map(|m| m.as_str()).collect();
+    matches.iter().any(|m| !clean(m)) && matches.last().is_some_and(|m| !clean(m))
 }

@@ -72,7 +72,10 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
         out.push(
             ctx.finding(
                 sub.span,
-                format!("`zypper {}` runs without a non-interactive switch", sub.value),
+                format!(
+                    "`zypper {}` runs without a non-interactive switch",
+                    sub.value
+                ),
             )
             .with_label("waits for a confirmation the build cannot give"),
         );

@@ -76,7 +76,10 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
         out.push(
             ctx.finding(
                 first.span,
-                format!("{} {what} no version in `zypper install`", list_words(&loose)),
+                format!(
+                    "{} {what} no version in `zypper install`",
+                    list_words(&loose)
+                ),
             )
             .with_label("add `=<version>`"),
         );
