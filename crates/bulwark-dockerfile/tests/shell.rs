@@ -164,3 +164,23 @@ fn pipe_operators_are_recorded_with_their_spans() {
     let (_, none) = run("FROM a\nRUN a || b && c\n");
     assert!(none.pipes.is_empty());
 }
+
+#[test]
+fn a_parenthesis_after_a_command_is_a_syntax_error() {
+    for bad in [
+        "FROM a\nRUN Write-Host ('x' -f $y); echo done\n",
+        "FROM a\nRUN $dir = ('{0}' -f $y)\n",
+    ] {
+        let (_, s) = run(bad);
+        assert_eq!(s.errors.len(), 1, "{bad}: {:?}", s.errors);
+    }
+    for ok in [
+        "FROM a\nRUN f() { echo; }; f\n",
+        "FROM a\nRUN function f() { echo; }\n",
+        "FROM a\nRUN echo a && (cd x && make)\n",
+        "FROM a\nRUN declare -a xs=(1 2) && echo ${xs[0]}\n",
+    ] {
+        let (_, s) = run(ok);
+        assert!(s.errors.is_empty(), "{ok}: {:?}", s.errors);
+    }
+}

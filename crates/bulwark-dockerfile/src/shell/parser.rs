@@ -767,6 +767,19 @@ impl Parser<'_> {
                 _ => break,
             }
         }
+        // `echo (x)` is a syntax error: `(` cannot follow a command's words (unless it
+        // opens an array `a=(…)`, an extglob `@(…)`, or `function name ()`).
+        if let (Some(Tok::Op("(", a, b)), Some(last)) = (self.peek(), words.last())
+            && words.first().is_some_and(|w| w.value != "function")
+            && !last.value.ends_with(['@', '*', '+', '?', '!'])
+            && !last.value.strip_suffix('=').is_some_and(|name| {
+                name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            })
+        {
+            let (a, b) = (*a, *b);
+            self.error(super::PAREN_AFTER_COMMAND, a, b);
+        }
         let idx = self.out.commands.len();
         let last_end = words
             .last()

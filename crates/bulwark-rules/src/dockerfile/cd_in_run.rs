@@ -1,9 +1,7 @@
 use bulwark_core::Finding;
 
 use crate::context::DockerfileCtx;
-use crate::dockerfile::run_shell::{
-    commands_of, is_trivy_id, runs, split_and_and, trivy_run_values,
-};
+use crate::dockerfile::run_shell::{is_trivy_id, read_run, runs, split_and_and, trivy_run_values};
 use crate::kubernetes::drop_aliases;
 use crate::registry::{Check, Rule};
 
@@ -61,7 +59,8 @@ pub(crate) static RULE: Rule = Rule {
 
 fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
     for ins in runs(ctx, false) {
-        let commands = commands_of(ctx, ins);
+        let script = read_run(ctx, ins);
+        let commands = script.commands();
         let Some(cd) = commands.iter().find(|c| c.is("cd")) else {
             continue;
         };

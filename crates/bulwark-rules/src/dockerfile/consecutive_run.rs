@@ -1,9 +1,8 @@
 use bulwark_core::{Finding, Location};
-use bulwark_dockerfile::shell::{TextMap, parse_script};
-use bulwark_dockerfile::{CommandForm, Detail, Instruction, InstructionKind};
+use bulwark_dockerfile::{Detail, Instruction, InstructionKind};
 
 use crate::context::DockerfileCtx;
-use crate::dockerfile::run_shell::{first_line, run_commands, shellcheck_parses};
+use crate::dockerfile::run_shell::{first_line, read_run};
 use crate::registry::{Check, Rule};
 
 declare_rule! {
@@ -93,32 +92,11 @@ fn options(ins: &Instruction) -> Option<RunOptions> {
     })
 }
 
-/// How many commands a RUN runs, as hadolint counts them (commands with a literal name;
-/// the text is read as a POSIX shell script whatever the stage's SHELL).
+/// How many commands a RUN runs, as hadolint counts them: commands with a literal name,
+/// the text read as a POSIX shell script whatever the stage's SHELL, none at all when
+/// ShellCheck could not parse it.
 fn command_count(ctx: &DockerfileCtx<'_>, ins: &Instruction) -> usize {
-    let Some(script) = ctx.script(ins) else {
-        return 0;
-    };
-    if script.posix {
-        return if shellcheck_parses(script) {
-            run_commands(script).len()
-        } else {
-            0
-        };
-    }
-    match ins.command() {
-        Some(CommandForm::Shell(text)) => {
-            let map = TextMap::contiguous(ctx.dockerfile.source.clone(), text.span.start);
-            let parsed = parse_script(&text.value, &map);
-            if shellcheck_parses(&parsed) {
-                run_commands(&parsed).len()
-            } else {
-                0
-            }
-        }
-        Some(CommandForm::Exec(words)) => usize::from(!words.is_empty()),
-        _ => 0,
-    }
+    read_run(ctx, ins).commands().len()
 }
 
 fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {

@@ -2,7 +2,7 @@ use bulwark_core::{Finding, Location, Span};
 use bulwark_dockerfile::{Detail, InstructionKind};
 
 use crate::context::DockerfileCtx;
-use crate::dockerfile::run_shell::{RunCommand, commands_of, simplified};
+use crate::dockerfile::run_shell::{RunCommand, read_run, simplified};
 use crate::registry::{Check, Rule};
 
 declare_rule! {
@@ -114,7 +114,8 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
                 }
             }
             (_, InstructionKind::Run) if !copied.is_empty() => {
-                for cmd in commands_of(ctx, ins) {
+                let script = read_run(ctx, ins);
+                for cmd in script.commands() {
                     if !extracts(&cmd) {
                         continue;
                     }

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::dockerfile::run_shell::{
-    commands_of, has_cache_mount, is_trigger, runs, trivy_run_values, uncleaned_install,
+    has_cache_mount, is_trigger, read_run, runs, trivy_run_values, uncleaned_install,
 };
 use crate::kubernetes::drop_aliases;
 use crate::registry::{Check, Rule};
@@ -89,7 +89,8 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
         if has_cache_mount(ins, CACHE) {
             continue;
         }
-        let commands = commands_of(ctx, ins);
+        let script = read_run(ctx, ins);
+        let commands = script.commands();
         let Some(install) = ["dnf", "microdnf"]
             .iter()
             .filter_map(|tool| uncleaned_install(&commands, tool, INSTALLS, &["clean"], CACHE))

@@ -3,7 +3,7 @@ use bulwark_dockerfile::shell::Word;
 
 use crate::context::DockerfileCtx;
 use crate::dockerfile::run_shell::{
-    commands_of, list_words, rpm_version_pinned, runs, simplified, unpinned,
+    list_words, read_run, rpm_version_pinned, runs, simplified, unpinned,
 };
 use crate::registry::{Check, Rule};
 
@@ -62,7 +62,8 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
         let mut loose: Vec<&Word> = Vec::new();
         let mut modules = false;
         let mut tool = "dnf";
-        for cmd in commands_of(ctx, ins) {
+        let script = read_run(ctx, ins);
+        for cmd in script.commands() {
             if !(cmd.is_any(&["dnf", "microdnf"]) && cmd.has_arg(&["install"])) {
                 continue;
             }
@@ -122,5 +123,8 @@ mod tests {
         );
         assert_eq!(lines("FROM a\nRUN V=2.51; dnf -y install git-$V\n"), [2]);
         assert!(lines("FROM a\nRUN dnf -y group install \"Development Tools\"\n").is_empty());
+        // a trigger runs in another build: it keeps the ENV of the image, not the ARGs
+        assert!(lines("FROM a\nENV V=2.51\nONBUILD RUN dnf -y install git-$V\n").is_empty());
+        assert_eq!(lines("FROM a\nARG V=2.51\nONBUILD RUN dnf -y install git-$V\n"), [3]);
     }
 }

@@ -3,7 +3,7 @@ use bulwark_dockerfile::shell::ShellScript;
 use bulwark_dockerfile::{CommandForm, Detail, Instruction};
 
 use crate::context::DockerfileCtx;
-use crate::dockerfile::run_shell::runs;
+use crate::dockerfile::run_shell::{read_run, runs};
 use crate::registry::{Check, Rule};
 
 declare_rule! {
@@ -112,10 +112,8 @@ fn shell_of(ctx: &DockerfileCtx<'_>, ins: &Instruction, script: &ShellScript) ->
 
 fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
     for ins in runs(ctx, false) {
-        let Some(script) = ctx.script(ins) else {
-            continue;
-        };
-        let Some(pipe) = script.pipes.first() else {
+        let script = read_run(ctx, ins);
+        let (Some(pipe), Some(script)) = (script.pipes().first().copied(), script.raw()) else {
             continue;
         };
         let shell = shell_of(ctx, ins, script);
@@ -130,7 +128,7 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
             format!("pipe in a `RUN` whose shell `{program}` does not set `pipefail`")
         };
         out.push(
-            ctx.finding(*pipe, message)
+            ctx.finding(pipe, message)
                 .with_label("a failure before the last command goes unnoticed"),
         );
     }

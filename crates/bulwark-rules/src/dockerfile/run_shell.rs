@@ -9,7 +9,9 @@
 //! splits them: `--name=value` is the flag `name`, `-xyz` the three flags `x`, `y`, `z`.
 
 use bulwark_core::Span;
-use bulwark_dockerfile::shell::{Command, ShellScript, Word};
+use bulwark_dockerfile::shell::{
+    Command, PAREN_AFTER_COMMAND, ShellError, ShellScript, Word, analyze_run_text,
+};
 use bulwark_dockerfile::{
     CommandForm, Detail, Dockerfile, Instruction, InstructionKind, Mount, Scope, VarKind,
 };
@@ -92,22 +94,136 @@ pub(crate) fn run_commands(script: &ShellScript) -> Vec<RunCommand<'_>> {
     script.commands().filter_map(run_command).collect()
 }
 
-/// Whether ShellCheck, which hadolint uses, would read the script: hadolint sees no
-/// command at all in a script it cannot parse. Beyond what our parser reports, ShellCheck
-/// reads a command word starting with `[` as a test expression and fails on
-/// `[Net.ServicePointManager]::SecurityProtocol = …` (PowerShell read as a POSIX script).
-pub(crate) fn shellcheck_parses(script: &ShellScript) -> bool {
-    script.errors.is_empty()
-        && script.commands().all(|c| {
-            c.words.first().is_none_or(|w| {
-                w.quoted || !w.value.starts_with('[') || matches!(w.value.as_str(), "[" | "[[")
+/// How much of a script ShellCheck, which hadolint uses, reads: `None` when it cannot
+/// parse it at all (hadolint then sees no command and no pipe in the `RUN`), else the
+/// offset where it stops. ShellCheck stops quietly, keeping what came before, at a token
+/// that cannot start a command at the top of the script: a `(` right after a command's
+/// words (`Write-Host ('x' -f $y)`, PowerShell read as a POSIX script), a stray `)` or
+/// `}`, or a keyword out of place (`then`, `fi`, `done`…). Any other syntax error loses the
+/// whole script, and so does a command word starting with `[`
+/// (`[Net.ServicePointManager]::SecurityProtocol = …`), a malformed test expression to it.
+/// `text` is the Dockerfile's text, which the script's spans point into.
+pub(crate) fn shellcheck_extent(script: &ShellScript, text: &str) -> Option<usize> {
+    let cut = match script.errors.iter().min_by_key(|e| e.span.start) {
+        None => usize::MAX,
+        Some(e) if stops_quietly(script, text, e) => e.span.start,
+        Some(_) => return None,
+    };
+    let bracketed = script.commands().any(|c| {
+        c.span.start < cut
+            && c.words.first().is_some_and(|w| {
+                !w.quoted && w.value.starts_with('[') && !matches!(w.value.as_str(), "[" | "[[")
             })
-        })
+    });
+    (!bracketed).then_some(cut)
 }
 
-/// The commands of an instruction's `RUN` script (none for other instructions).
-pub(crate) fn commands_of<'a>(ctx: &DockerfileCtx<'a>, ins: &Instruction) -> Vec<RunCommand<'a>> {
-    ctx.script(ins).map(run_commands).unwrap_or_default()
+/// Whether ShellCheck stops at this syntax error without losing the script: the error is
+/// at the top level, on a token that cannot start a command.
+fn stops_quietly(script: &ShellScript, text: &str, error: &ShellError) -> bool {
+    let at = error.span.start;
+    let rest = text.get(at..).unwrap_or_default();
+    let token = rest
+        .split(|c: char| c.is_whitespace() || c == ';')
+        .next()
+        .unwrap_or_default();
+    let stray = error.message == PAREN_AFTER_COMMAND
+        || (error.message == "unexpected token"
+            && (rest.starts_with([')', '}'])
+                || matches!(
+                    token,
+                    "then" | "elif" | "else" | "fi" | "do" | "done" | "esac" | "in"
+                )));
+    if !stray
+        || script
+            .commands()
+            .flat_map(|c| &c.words)
+            .any(|w| w.span.start < at && at < w.span.end)
+    {
+        return false;
+    }
+    let before = script
+        .commands()
+        .filter(|c| c.span.end <= at)
+        .max_by_key(|c| c.span.end);
+    !before.is_some_and(|c| c.in_subshell || c.in_substitution || c.in_condition)
+}
+
+/// The script of a `RUN` as hadolint reads it: the engine's analysis when the stage's
+/// shell is POSIX and the `RUN` is in shell form, else the text read again as a POSIX
+/// script (PowerShell read as shell text, the exec form's words as one command line).
+pub(crate) struct RunScript<'a> {
+    script: ScriptSource<'a>,
+    /// The Dockerfile's text.
+    text: &'a str,
+}
+
+enum ScriptSource<'a> {
+    Cached(&'a ShellScript),
+    Parsed(ShellScript),
+    Missing,
+}
+
+impl RunScript<'_> {
+    /// The script as our parser read it, whatever ShellCheck would make of it.
+    pub fn raw(&self) -> Option<&ShellScript> {
+        match &self.script {
+            ScriptSource::Cached(s) => Some(*s),
+            ScriptSource::Parsed(s) => Some(s),
+            ScriptSource::Missing => None,
+        }
+    }
+
+    fn text(&self) -> &str {
+        self.text
+    }
+
+    /// The script and the offset where ShellCheck stops reading it.
+    fn read(&self) -> Option<(&ShellScript, usize)> {
+        let s = self.raw()?;
+        Some((s, shellcheck_extent(s, self.text())?))
+    }
+
+    /// The commands hadolint reads, in source order.
+    pub fn commands(&self) -> Vec<RunCommand<'_>> {
+        self.read()
+            .map(|(s, cut)| {
+                run_commands(s)
+                    .into_iter()
+                    .filter(|c| c.command.span.start < cut)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The pipe operators hadolint sees.
+    pub fn pipes(&self) -> Vec<Span> {
+        self.read()
+            .map(|(s, cut)| s.pipes.iter().filter(|p| p.start < cut).copied().collect())
+            .unwrap_or_default()
+    }
+}
+
+/// Reads the script of a `RUN` (or ONBUILD RUN trigger) as hadolint does.
+pub(crate) fn read_run<'a>(ctx: &DockerfileCtx<'a>, ins: &Instruction) -> RunScript<'a> {
+    let text = ctx.file.text();
+    let Some(cached) = ctx.script(ins) else {
+        return RunScript {
+            script: ScriptSource::Missing,
+            text,
+        };
+    };
+    let exec_form = ins
+        .trigger()
+        .unwrap_or(ins)
+        .command()
+        .is_some_and(CommandForm::is_exec);
+    let script = if cached.posix && !exec_form {
+        ScriptSource::Cached(cached)
+    } else {
+        analyze_run_text(ctx.dockerfile, ins).map_or(ScriptSource::Missing, ScriptSource::Parsed)
+    };
+    RunScript { script, text }
 }
 
 /// hadolint's reading of one simple command, `None` when its name is not a literal word.
@@ -331,7 +447,8 @@ pub(crate) fn unpinned<'w>(
 }
 
 /// The variables visible at an instruction. An instruction outside any stage (a file
-/// without FROM) also sees the ENV instructions before it.
+/// without FROM) also sees the ENV instructions before it; an ONBUILD trigger, which runs
+/// in another build, sees only the ENV variables its image carries, not the ARGs.
 pub(crate) fn scope_of(df: &Dockerfile, ins: &Instruction) -> Scope {
     let mut scope = df.scope_at(ins.index);
     if ins.stage.is_none() {
@@ -343,6 +460,15 @@ pub(crate) fn scope_of(df: &Dockerfile, ins: &Instruction) -> Scope {
                 }
             }
         }
+    }
+    if is_trigger(df, ins) {
+        let mut env = Scope::default();
+        for name in scope.names() {
+            if scope.kind(name) == Some(VarKind::Env) {
+                env.set(name, scope.get(name).map(str::to_owned), VarKind::Env);
+            }
+        }
+        return env;
     }
     scope
 }
@@ -490,18 +616,23 @@ mod tests {
     }
 
     #[test]
-    fn shellcheck_refuses_bracketed_powershell_words() {
-        let parses = |text: &str| {
+    fn shellcheck_stops_at_a_parenthesis_and_refuses_brackets() {
+        let extent = |text: &str| {
             let df = bulwark_dockerfile::parse(&format!("FROM a\nRUN {text}\n")).expect("parses");
             let script =
                 bulwark_dockerfile::shell::analyze_run(&df, &df.instructions[1]).expect("a RUN");
-            shellcheck_parses(&script)
+            shellcheck_extent(&script, df.source.text()).map(|cut| cut.min(999) as i64 - 11)
         };
-        assert!(parses("[ -e /etc/x ] && grep a /etc/x"));
-        assert!(parses("[[ -n $A ]] || echo \"[x]\""));
-        assert!(!parses(
-            "[Net.ServicePointManager]::SecurityProtocol = 'Tls12'; iwr x"
-        ));
+        assert_eq!(extent("[ -e /etc/x ] && grep a /etc/x"), Some(988));
+        assert_eq!(extent("[[ -n $A ]] || echo \"[x]\""), Some(988));
+        assert_eq!(extent("wget x; Write-Host ('y' -f $z); echo"), Some(19));
+        assert_eq!(extent("(a; echo (x))"), None);
+        assert_eq!(
+            extent("[Net.ServicePointManager]::SecurityProtocol = 'Tls12'"),
+            None
+        );
+        assert_eq!(extent("if a; then b"), None);
+        assert_eq!(extent("wget x; RUN if a; then b; fi"), Some(18));
     }
 
     #[test]

@@ -2,7 +2,7 @@ use bulwark_core::Finding;
 use bulwark_dockerfile::shell::Word;
 
 use crate::context::DockerfileCtx;
-use crate::dockerfile::run_shell::{commands_of, is_trigger, is_trivy_id, runs, trivy_run_values};
+use crate::dockerfile::run_shell::{is_trigger, is_trivy_id, read_run, runs, trivy_run_values};
 use crate::kubernetes::drop_aliases;
 use crate::registry::{Check, Rule};
 
@@ -60,7 +60,8 @@ pub(crate) static RULE: Rule = Rule {
 
 fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
     for ins in runs(ctx, true) {
-        let commands = commands_of(ctx, ins);
+        let script = read_run(ctx, ins);
+        let commands = script.commands();
         let Some(sudo) = commands.iter().find(|c| c.is("sudo")) else {
             continue;
         };

@@ -1,7 +1,7 @@
 use bulwark_core::Finding;
 
 use crate::context::DockerfileCtx;
-use crate::dockerfile::run_shell::{commands_of, runs, simplified};
+use crate::dockerfile::run_shell::{read_run, runs, simplified};
 use crate::registry::{Check, Rule};
 
 declare_rule! {
@@ -54,7 +54,8 @@ pub(crate) static RULE: Rule = Rule {
 
 fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
     for ins in runs(ctx, true) {
-        let commands = commands_of(ctx, ins);
+        let script = read_run(ctx, ins);
+        let commands = script.commands();
         let Some(sh) = commands
             .iter()
             .filter(|c| c.is("ln"))

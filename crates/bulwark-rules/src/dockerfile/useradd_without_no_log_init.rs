@@ -2,12 +2,13 @@ use bulwark_core::Finding;
 use bulwark_dockerfile::shell::Word;
 
 use crate::context::DockerfileCtx;
-use crate::dockerfile::run_shell::{RunCommand, commands_of, runs, simplified};
+use crate::dockerfile::run_shell::{RunCommand, read_run, runs, simplified};
 use crate::registry::{Check, Rule};
 
 declare_rule! {
     /// ## What it does
-    /// Reports `useradd` commands in `RUN` instructions that set a user ID of more than
+    /// Reports `useradd` commands in `RUN` instructions (and `ONBUILD RUN` triggers) that
+    /// set a user ID of more than
     /// five digits, or one taken from a variable, without `-l` (`--no-log-init`).
     ///
     /// ## Why is this bad?
@@ -16,8 +17,6 @@ declare_rule! {
     /// sparse, but image layers do not keep holes: a UID such as `123456789` adds
     /// gigabytes of zeros to the image. A UID from a build argument may be that large.
     /// `-l` skips the log initialisation, which a container does not need.
-    ///
-    /// ONBUILD triggers are not checked (hadolint does not check them either).
     ///
     /// ## Example
     /// ```dockerfile
@@ -120,8 +119,9 @@ fn uid_text(word: &Word) -> String {
 }
 
 fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
-    for ins in runs(ctx, false) {
-        let commands = commands_of(ctx, ins);
+    for ins in runs(ctx, true) {
+        let script = read_run(ctx, ins);
+        let commands = script.commands();
         let found = commands.iter().filter(|c| c.is("useradd")).find_map(|c| {
             let (no_log_init, uid) = options(c);
             let uid = uid.filter(|_| !no_log_init)?;

@@ -2,7 +2,7 @@ use bulwark_core::{Finding, Location, Span};
 use bulwark_dockerfile::InstructionKind;
 
 use crate::context::DockerfileCtx;
-use crate::dockerfile::run_shell::{commands_of, is_trigger};
+use crate::dockerfile::run_shell::{is_trigger, read_run};
 use crate::registry::{Check, Rule};
 
 declare_rule! {
@@ -75,7 +75,8 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
         } else {
             &mut stage
         };
-        let commands = commands_of(ctx, ins);
+        let script = read_run(ctx, ins);
+        let commands = script.commands();
         let Some(first) = commands.iter().find(|c| c.is_any(&["curl", "wget"])) else {
             continue;
         };

@@ -1,7 +1,7 @@
 use bulwark_core::Finding;
 
 use crate::context::DockerfileCtx;
-use crate::dockerfile::run_shell::{commands_of, runs};
+use crate::dockerfile::run_shell::{read_run, runs};
 use crate::registry::{Check, Rule};
 
 declare_rule! {
@@ -64,7 +64,8 @@ const QUIET: &[&str] = &[
 
 fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
     for ins in runs(ctx, true) {
-        let commands = commands_of(ctx, ins);
+        let script = read_run(ctx, ins);
+        let commands = script.commands();
         let Some(wget) = commands
             .iter()
             .find(|c| c.is("wget") && !c.has_flag(QUIET) && !c.has_arg(&["-nv"]))

@@ -4,7 +4,7 @@ use crate::context::DockerfileCtx;
 use bulwark_dockerfile::shell::ShellScript;
 
 use crate::dockerfile::run_shell::{
-    commands_of, has_cache_mount, is_trigger, is_trivy_id, runs, uncleaned_install,
+    has_cache_mount, is_trigger, is_trivy_id, read_run, runs, uncleaned_install,
 };
 use crate::kubernetes::drop_aliases;
 use crate::registry::{Check, Rule};
@@ -64,7 +64,8 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
         if has_cache_mount(ins, CACHE) {
             continue;
         }
-        let commands = commands_of(ctx, ins);
+        let script = read_run(ctx, ins);
+        let commands = script.commands();
         let Some(install) = uncleaned_install(&commands, "yum", &["install"], &["clean"], CACHE)
         else {
             continue;
@@ -75,7 +76,7 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
         let finding = ctx
             .finding(span, "`yum install` is not followed by `yum clean all`")
             .with_label("the yum cache stays in this layer");
-        let trivy = !is_trigger(ctx.dockerfile, ins) && ctx.script(ins).is_some_and(trivy_fires);
+        let trivy = !is_trigger(ctx.dockerfile, ins) && script.raw().is_some_and(trivy_fires);
         out.push(drop_aliases(finding, |a| is_trivy_id(a) && !trivy));
     }
 }

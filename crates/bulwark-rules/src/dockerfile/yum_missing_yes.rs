@@ -1,7 +1,7 @@
 use bulwark_core::Finding;
 
 use crate::context::DockerfileCtx;
-use crate::dockerfile::run_shell::{commands_of, runs};
+use crate::dockerfile::run_shell::{read_run, runs};
 use crate::registry::{Check, Rule};
 
 declare_rule! {
@@ -51,7 +51,8 @@ const INSTALLS: &[&str] = &["install", "groupinstall", "localinstall"];
 
 fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
     for ins in runs(ctx, true) {
-        let commands = commands_of(ctx, ins);
+        let script = read_run(ctx, ins);
+        let commands = script.commands();
         let Some((cmd, sub)) = commands.iter().find_map(|c| {
             let sub = c.arg(INSTALLS)?;
             (c.is("yum") && !c.has_flag(&["y", "assumeyes"])).then_some((c, sub))

@@ -3,7 +3,7 @@ use bulwark_dockerfile::shell::Word;
 
 use crate::context::DockerfileCtx;
 use crate::dockerfile::run_shell::{
-    commands_of, list_words, rpm_version_pinned, runs, simplified, unpinned,
+    list_words, read_run, rpm_version_pinned, runs, simplified, unpinned,
 };
 use crate::registry::{Check, Rule};
 
@@ -61,7 +61,8 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
     for ins in runs(ctx, true) {
         let mut loose: Vec<&Word> = Vec::new();
         let mut modules = false;
-        for cmd in commands_of(ctx, ins) {
+        let script = read_run(ctx, ins);
+        for cmd in script.commands() {
             if !(cmd.is("yum") && cmd.has_arg(&["install"])) {
                 continue;
             }

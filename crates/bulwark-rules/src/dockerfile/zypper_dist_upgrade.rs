@@ -1,7 +1,7 @@
 use bulwark_core::Finding;
 
 use crate::context::DockerfileCtx;
-use crate::dockerfile::run_shell::{commands_of, runs};
+use crate::dockerfile::run_shell::{read_run, runs};
 use crate::registry::{Check, Rule};
 
 declare_rule! {
@@ -50,7 +50,8 @@ pub(crate) static RULE: Rule = Rule {
 
 fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
     for ins in runs(ctx, true) {
-        let commands = commands_of(ctx, ins);
+        let script = read_run(ctx, ins);
+        let commands = script.commands();
         let Some(sub) = commands
             .iter()
             .filter(|c| c.is("zypper"))

@@ -2,7 +2,7 @@ use bulwark_core::Finding;
 use bulwark_dockerfile::shell::Word;
 
 use crate::context::DockerfileCtx;
-use crate::dockerfile::run_shell::{commands_of, list_words, runs, simplified, unpinned};
+use crate::dockerfile::run_shell::{list_words, read_run, runs, simplified, unpinned};
 use crate::registry::{Check, Rule};
 
 declare_rule! {
@@ -59,7 +59,8 @@ fn pinned(package: &str) -> bool {
 fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
     for ins in runs(ctx, true) {
         let mut loose: Vec<&Word> = Vec::new();
-        for cmd in commands_of(ctx, ins) {
+        let script = read_run(ctx, ins);
+        for cmd in script.commands() {
             if !(cmd.is("zypper") && cmd.has_arg(&["install", "in"])) {
                 continue;
             }
