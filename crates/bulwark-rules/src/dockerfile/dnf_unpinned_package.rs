@@ -125,6 +125,9 @@ mod tests {
         assert!(lines("FROM a\nRUN dnf -y group install \"Development Tools\"\n").is_empty());
         // a trigger runs in another build: it keeps the ENV of the image, not the ARGs
         assert!(lines("FROM a\nENV V=2.51\nONBUILD RUN dnf -y install git-$V\n").is_empty());
-        assert_eq!(lines("FROM a\nARG V=2.51\nONBUILD RUN dnf -y install git-$V\n"), [3]);
+        assert_eq!(
+            lines("FROM a\nARG V=2.51\nONBUILD RUN dnf -y install git-$V\n"),
+            [3]
+        );
     }
 }
