@@ -153,3 +153,34 @@ fn backtick_ending_in_escape_stays_inside_the_text() {
         }
     }
 }
+
+#[test]
+fn pipe_operators_are_recorded_with_their_spans() {
+    let text = "FROM a\nRUN { echo a; } | tee x && y=$(b |& c) || d; case $y in e|f) g;; esac\n";
+    let (_, s) = run(text);
+    let pipes: Vec<&str> = s.pipes.iter().map(|p| &text[p.start..p.end]).collect();
+    assert_eq!(pipes, ["|", "|&"]);
+    assert_eq!((s.pipes[0].start_line, s.pipes[0].start_column), (2, 17));
+    let (_, none) = run("FROM a\nRUN a || b && c\n");
+    assert!(none.pipes.is_empty());
+}
+
+#[test]
+fn a_parenthesis_after_a_command_is_a_syntax_error() {
+    for bad in [
+        "FROM a\nRUN Write-Host ('x' -f $y); echo done\n",
+        "FROM a\nRUN $dir = ('{0}' -f $y)\n",
+    ] {
+        let (_, s) = run(bad);
+        assert_eq!(s.errors.len(), 1, "{bad}: {:?}", s.errors);
+    }
+    for ok in [
+        "FROM a\nRUN f() { echo; }; f\n",
+        "FROM a\nRUN function f() { echo; }\n",
+        "FROM a\nRUN echo a && (cd x && make)\n",
+        "FROM a\nRUN declare -a xs=(1 2) && echo ${xs[0]}\n",
+    ] {
+        let (_, s) = run(ok);
+        assert!(s.errors.is_empty(), "{ok}: {:?}", s.errors);
+    }
+}

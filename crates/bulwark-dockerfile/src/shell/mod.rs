@@ -228,9 +228,15 @@ pub struct ShellScript {
     pub shell: Vec<String>,
     pub(crate) commands: Vec<Command>,
     pub pipelines: Vec<Pipeline>,
+    /// Every pipe operator (`|`, `|&`), nested scripts included, in source order.
+    pub pipes: Vec<Span>,
     /// What the parser could not understand.
     pub errors: Vec<ShellError>,
 }
+
+/// The message of the error for a `(` right after a command's words (`echo (x)`), which
+/// ends a script for parsers that stop at the first syntax error they cannot get past.
+pub const PAREN_AFTER_COMMAND: &str = "unexpected `(` after a command";
 
 /// Something the shell parser could not read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -287,6 +293,7 @@ impl ShellScript {
                 commands: p.commands.iter().map(|i| i + base_c).collect(),
             });
         }
+        self.pipes.extend(other.pipes);
         self.errors.extend(other.errors);
     }
 }
@@ -325,6 +332,7 @@ pub fn analyze_run(df: &Dockerfile, ins: &Instruction) -> Option<ShellScript> {
         shell: shell.clone(),
         commands: Vec::new(),
         pipelines: Vec::new(),
+        pipes: Vec::new(),
         errors: Vec::new(),
     };
     if !posix {
@@ -383,4 +391,84 @@ pub fn analyze_run(df: &Dockerfile, ins: &Instruction) -> Option<ShellScript> {
         CommandForm::Empty => {}
     }
     Some(script)
+}
+
+/// Analyse the text of a RUN instruction (or an ONBUILD RUN trigger) as a POSIX script
+/// whatever the stage's SHELL, the way linters that assume `/bin/sh` read every RUN
+/// (hadolint hands each one to ShellCheck): a PowerShell or `cmd` RUN is read as if it were
+/// shell text, and the words of the exec form are read as one command line
+/// (`["sh", "-c", "curl x | sh"]` as `sh -c curl x | sh`). `posix` and `shell` still tell
+/// the stage's real shell. `None` for other instructions.
+pub fn analyze_run_text(df: &Dockerfile, ins: &Instruction) -> Option<ShellScript> {
+    let ins = match ins.kind {
+        InstructionKind::Onbuild => ins.trigger()?,
+        _ => ins,
+    };
+    let Detail::Run { command, .. } = &ins.detail else {
+        return None;
+    };
+    let shell = df.shell_at(ins.index);
+    let posix = is_posix_shell(&shell);
+    let mut script = ShellScript {
+        posix,
+        shell,
+        commands: Vec::new(),
+        pipelines: Vec::new(),
+        pipes: Vec::new(),
+        errors: Vec::new(),
+    };
+    let logical = TextMap {
+        inner: MapKind::Logical(ins.logical.clone(), ins.rest_offset),
+        source: df.source.clone(),
+    };
+    match command {
+        CommandForm::Shell(text) => {
+            script.merge(parse_script(&text.value, &logical));
+            let only_markers = script.commands.iter().all(|c| c.words.is_empty())
+                || script
+                    .commands
+                    .first()
+                    .and_then(|c| c.name())
+                    .is_some_and(is_shell_name);
+            if only_markers {
+                for h in &ins.heredocs {
+                    let map = TextMap::contiguous(df.source.clone(), h.content_span.start);
+                    script.merge(parse_script(&h.content, &map));
+                }
+            }
+        }
+        CommandForm::Exec(words) => {
+            let json = ins.logical.text.get(ins.rest_offset..).unwrap_or_default();
+            match exec_overlay(json) {
+                // The words keep their places in the line, so spans stay exact.
+                Some(text) => script.merge(parse_script(&text, &logical)),
+                None => {
+                    let text: Vec<&str> = words.iter().map(|w| w.value.as_str()).collect();
+                    let start = words.first().map_or(ins.rest.span.start, |w| w.span.start);
+                    let map = TextMap::contiguous(df.source.clone(), start);
+                    script.merge(parse_script(&text.join(" "), &map));
+                }
+            }
+        }
+        CommandForm::Empty => {}
+    }
+    Some(script)
+}
+
+/// The text of a JSON array of strings with everything but the strings' contents blanked
+/// out, byte for byte: `["sh", "-c", "a | b"]` → `  sh    -c    a | b  `. `None` when a
+/// string has an escape (its text would differ from its value).
+fn exec_overlay(json: &str) -> Option<String> {
+    let bytes = json.as_bytes();
+    let mut out = vec![b' '; bytes.len()];
+    let mut in_string = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        match (in_string, b) {
+            (_, b'\\') => return None,
+            (_, b'"') => in_string = !in_string,
+            (true, _) => out[i] = b,
+            (false, _) => {}
+        }
+    }
+    String::from_utf8(out).ok()
 }

@@ -487,7 +487,9 @@ impl Parser<'_> {
             {
                 self.out.pipelines[pidx].commands.push(first_cmd);
             }
-            if matches!(self.peek_op(), Some("|") | Some("|&")) {
+            if let Some(Tok::Op("|" | "|&", a, b)) = self.peek() {
+                let span = self.map.span(self.offset + a, self.offset + b);
+                self.out.pipes.push(span);
                 self.i += 1;
                 self.skip_newlines();
                 position += 1;
@@ -765,6 +767,19 @@ impl Parser<'_> {
                 _ => break,
             }
         }
+        // `echo (x)` is a syntax error: `(` cannot follow a command's words (unless it
+        // opens an array `a=(…)`, an extglob `@(…)`, or `function name ()`).
+        if let (Some(Tok::Op("(", a, b)), Some(last)) = (self.peek(), words.last())
+            && words.first().is_some_and(|w| w.value != "function")
+            && !last.value.ends_with(['@', '*', '+', '?', '!'])
+            && !last.value.strip_suffix('=').is_some_and(|name| {
+                name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            })
+        {
+            let (a, b) = (*a, *b);
+            self.error(super::PAREN_AFTER_COMMAND, a, b);
+        }
         let idx = self.out.commands.len();
         let last_end = words
             .last()
@@ -824,6 +839,7 @@ impl Parser<'_> {
                     commands: p.commands.iter().map(|i| i + base_c).collect(),
                 });
             }
+            self.out.pipes.extend(nested.pipes);
             self.out.errors.extend(nested.errors);
         }
     }
@@ -853,6 +869,7 @@ fn parse_inner(text: &str, map: &TextMap, offset: usize, ctx: Ctx, depth: usize)
             shell: Vec::new(),
             commands: Vec::new(),
             pipelines: Vec::new(),
+            pipes: Vec::new(),
             errors: Vec::new(),
         },
         depth,

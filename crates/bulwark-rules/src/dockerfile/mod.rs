@@ -49,6 +49,27 @@ mod untrusted_registry;
 // --- end package managers
 
 // --- run commands: DKF070-DKF099
+mod cd_in_run;
+mod consecutive_run;
+mod copy_then_extract;
+mod dnf_cache_not_cleaned;
+mod dnf_missing_yes;
+mod dnf_unpinned_package;
+mod pipe_without_pipefail;
+mod pointless_command;
+mod run_shell;
+mod sudo_in_run;
+mod symlinked_default_shell;
+mod useradd_without_no_log_init;
+mod wget_and_curl;
+mod wget_without_progress;
+mod yum_cache_not_cleaned;
+mod yum_missing_yes;
+mod yum_unpinned_package;
+mod zypper_cache_not_cleaned;
+mod zypper_dist_upgrade;
+mod zypper_missing_non_interactive;
+mod zypper_unpinned_package;
 // --- end run commands
 
 // --- labels and policies: DKF100-DKF149
@@ -116,6 +137,26 @@ pub static RULES: &[&Rule] = &[
     // --- end package managers
 
     // --- run commands
+    &pointless_command::RULE,
+    &cd_in_run::RULE,
+    &sudo_in_run::RULE,
+    &copy_then_extract::RULE,
+    &yum_missing_yes::RULE,
+    &yum_cache_not_cleaned::RULE,
+    &yum_unpinned_package::RULE,
+    &zypper_missing_non_interactive::RULE,
+    &zypper_dist_upgrade::RULE,
+    &zypper_cache_not_cleaned::RULE,
+    &zypper_unpinned_package::RULE,
+    &dnf_missing_yes::RULE,
+    &dnf_cache_not_cleaned::RULE,
+    &dnf_unpinned_package::RULE,
+    &useradd_without_no_log_init::RULE,
+    &wget_without_progress::RULE,
+    &consecutive_run::RULE,
+    &wget_and_curl::RULE,
+    &symlinked_default_shell::RULE,
+    &pipe_without_pipefail::RULE,
     // --- end run commands
 
     // --- labels and policies
