@@ -18,6 +18,21 @@ use crate::registry::Rule;
 // --- end instructions and stages
 
 // --- package managers: DKF040-DKF069
+mod apk_add_cache;
+mod apk_unpinned_package;
+mod apt_get_install_recommends;
+mod apt_get_missing_yes;
+mod apt_get_unpinned_package;
+mod apt_lists_not_deleted;
+mod apt_used;
+mod gem_unpinned_package;
+mod go_unpinned_module;
+mod npm_unpinned_package;
+mod package_update_alone;
+mod pip_cache_dir;
+mod pip_unpinned_package;
+mod pkg_command;
+mod yarn_cache_not_cleaned;
 // --- end package managers
 
 // --- run commands: DKF070-DKF099
@@ -35,6 +50,20 @@ pub static RULES: &[&Rule] = &[
     // --- end instructions and stages
 
     // --- package managers
+    &apt_get_unpinned_package::RULE,
+    &apt_lists_not_deleted::RULE,
+    &apt_get_missing_yes::RULE,
+    &apt_get_install_recommends::RULE,
+    &apt_used::RULE,
+    &apk_unpinned_package::RULE,
+    &apk_add_cache::RULE,
+    &pip_unpinned_package::RULE,
+    &pip_cache_dir::RULE,
+    &npm_unpinned_package::RULE,
+    &gem_unpinned_package::RULE,
+    &yarn_cache_not_cleaned::RULE,
+    &go_unpinned_module::RULE,
+    &package_update_alone::RULE,
     // --- end package managers
 
     // --- run commands
