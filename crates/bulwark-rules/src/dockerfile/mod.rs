@@ -42,6 +42,18 @@ mod yarn_cache_not_cleaned;
 // --- end labels and policies
 
 // --- shell checks: DKF150-DKF169
+mod bash_variable_in_sh;
+mod cd_without_check;
+mod declare_and_assign;
+mod echo_escape_sequences;
+mod expansion_in_single_quotes;
+mod misspelled_variable;
+mod shellcheck;
+mod source_in_sh;
+mod unassigned_variable;
+mod unquoted_command_substitution;
+mod unquoted_variable_expansion;
+mod unsupported_shell;
 // --- end shell checks
 
 /// Every Dockerfile rule.
@@ -73,6 +85,17 @@ pub static RULES: &[&Rule] = &[
     // --- end labels and policies
 
     // --- shell checks
+    &unquoted_variable_expansion::RULE,
+    &unassigned_variable::RULE,
+    &misspelled_variable::RULE,
+    &cd_without_check::RULE,
+    &bash_variable_in_sh::RULE,
+    &source_in_sh::RULE,
+    &unsupported_shell::RULE,
+    &unquoted_command_substitution::RULE,
+    &declare_and_assign::RULE,
+    &expansion_in_single_quotes::RULE,
+    &echo_escape_sequences::RULE,
     // --- end shell checks
 ];
 

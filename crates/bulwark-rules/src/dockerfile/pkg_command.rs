@@ -227,7 +227,12 @@ pub(crate) fn visible_vars(
     instruction: &Instruction,
 ) -> Vec<(String, Option<String>)> {
     let df = ctx.dockerfile;
-    if instruction.stage.is_some() {
+    let stage = df
+        .instructions
+        .get(instruction.index)
+        .and_then(|i| i.stage)
+        .or(instruction.stage);
+    if stage.is_some() {
         let scope = df.scope_at(instruction.index);
         return scope
             .names()
