@@ -13,7 +13,10 @@ mod flow;
 pub(crate) mod parse;
 mod source;
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+use std::sync::Arc;
 
 use bulwark_core::{Finding, Span};
 use bulwark_dockerfile::{Detail, Instruction, InstructionKind, VarKind};
@@ -64,16 +67,42 @@ const UNSUPPORTED_SHELLS: &[&str] = &[
 
 /// Adds the findings of ShellCheck check `code` for every RUN of the Dockerfile.
 pub(crate) fn report(ctx: &DockerfileCtx<'_>, code: u32, out: &mut Vec<Finding>) {
+    for f in file_findings(ctx).iter().filter(|f| f.code == code) {
+        out.push(
+            ctx.finding(f.span, f.message.clone())
+                .with_label(f.label.clone()),
+        );
+    }
+}
+
+thread_local! {
+    /// The findings of the Dockerfile analysed last: the shell-check rules run one after
+    /// the other over the same file, and each needs the same analysis. Holding the text
+    /// keeps its allocation alive, so a pointer match is the same file.
+    static LAST: RefCell<Option<(Arc<str>, Rc<Vec<ShellFinding>>)>> = const { RefCell::new(None) };
+}
+
+/// All ShellCheck findings of the Dockerfile's RUNs (and ONBUILD RUN triggers).
+fn file_findings(ctx: &DockerfileCtx<'_>) -> Rc<Vec<ShellFinding>> {
+    let text = ctx.file.shared_text();
+    let cached = LAST.with(|c| {
+        c.borrow()
+            .as_ref()
+            .filter(|(t, _)| Arc::ptr_eq(t, &text))
+            .map(|(_, f)| f.clone())
+    });
+    if let Some(f) = cached {
+        return f;
+    }
+    let mut all = Vec::new();
     for ins in ctx.instructions() {
-        if ins.kind != InstructionKind::Run {
-            continue;
-        }
-        for f in analyze(ctx, ins) {
-            if f.code == code {
-                out.push(ctx.finding(f.span, f.message).with_label(f.label));
-            }
+        if ins.kind == InstructionKind::Run {
+            all.extend(analyze(ctx, ins));
         }
     }
+    let all = Rc::new(all);
+    LAST.with(|c| *c.borrow_mut() = Some((text, all.clone())));
+    all
 }
 
 /// The shell a RUN runs in, as hadolint decides it: `SHELL` or a `# hadolint shell=`

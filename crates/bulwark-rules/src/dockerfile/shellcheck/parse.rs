@@ -317,11 +317,16 @@ impl Parser<'_> {
     }
 
     fn at(&self, s: &str) -> bool {
-        self.s[self.pos..].starts_with(s)
+        self.s.get(self.pos..).unwrap_or("").starts_with(s)
     }
 
     fn char_at(&self, pos: usize) -> char {
-        self.s[pos..].chars().next().unwrap_or('\0')
+        self.s
+            .get(pos..)
+            .unwrap_or("")
+            .chars()
+            .next()
+            .unwrap_or('\0')
     }
 
     /// Spaces, tabs, line continuations and comments (not newlines).
@@ -351,10 +356,17 @@ impl Parser<'_> {
                 if self.pos >= self.b.len() {
                     break;
                 }
-                let end = self.s[self.pos..]
+                let end = self
+                    .s
+                    .get(self.pos..)
+                    .unwrap_or("")
                     .find('\n')
                     .map_or(self.b.len(), |i| self.pos + i);
-                let mut line = self.s[self.pos..end].trim_end_matches('\r');
+                let mut line = self
+                    .s
+                    .get(self.pos..end)
+                    .unwrap_or("")
+                    .trim_end_matches('\r');
                 if h.strip_tabs {
                     line = line.trim_start_matches('\t');
                 }
@@ -396,7 +408,7 @@ impl Parser<'_> {
             }
             end += 1;
         }
-        (end > start).then(|| &self.s[start..end])
+        (end > start).then(|| self.s.get(start..end).unwrap_or(""))
     }
 
     fn at_reserved(&self, words: &[&str]) -> bool {
@@ -689,7 +701,7 @@ impl Parser<'_> {
             _ => {
                 // name() compound
                 let after = self.pos + word.len();
-                let rest = &self.s[after..];
+                let rest = self.s.get(after..).unwrap_or("");
                 let trimmed = rest.trim_start_matches([' ', '\t']);
                 if trimmed.starts_with("()") && is_name(&word) {
                     self.pos = after + (rest.len() - trimmed.len()) + 2;
@@ -787,9 +799,9 @@ impl Parser<'_> {
         while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
             i += 1;
         }
-        let name = self.s[start..i].to_owned();
+        let name = self.s.get(start..i).unwrap_or("").to_owned();
         if i < b.len() && b[i] == b'[' {
-            let close = self.s[i..].find(']')? + i;
+            let close = self.s.get(i..).unwrap_or("").find(']')? + i;
             i = close + 1;
         }
         if i < b.len() && b[i] == b'+' {
@@ -836,7 +848,7 @@ impl Parser<'_> {
         }
         if i < self.b.len() && self.b[i] == b'{' {
             // {fd}>file
-            if let Some(close) = self.s[i..].find('}') {
+            if let Some(close) = self.s.get(i..).unwrap_or("").find('}') {
                 let after = i + close + 1;
                 if matches!(self.b.get(after), Some(b'<' | b'>')) {
                     i = after;
@@ -846,7 +858,7 @@ impl Parser<'_> {
         let ops = [
             "<<<", "<<-", "<<", "&>>", "&>", ">>", ">&", "<&", "<>", ">|", ">", "<",
         ];
-        let rest = &self.s[i..];
+        let rest = self.s.get(i..).unwrap_or("");
         let Some(op) = ops.iter().find(|o| rest.starts_with(**o)) else {
             self.pos = save;
             return None;
@@ -861,7 +873,7 @@ impl Parser<'_> {
                     !w.parts
                         .iter()
                         .any(|p| matches!(p, Part::SingleQuoted { .. } | Part::DoubleQuoted(_)))
-                        && !self.s[w.start..w.end].contains('\\'),
+                        && !self.s.get(w.start..w.end).unwrap_or("").contains('\\'),
                 ),
                 None => (String::new(), false),
             };
@@ -910,11 +922,14 @@ impl Parser<'_> {
                 b'\'' => {
                     flush(&mut lit, &mut parts);
                     self.pos += 1;
-                    let end = self.s[self.pos..]
+                    let end = self
+                        .s
+                        .get(self.pos..)
+                        .unwrap_or("")
                         .find('\'')
                         .map_or(self.b.len(), |i| self.pos + i);
                     parts.push(Part::SingleQuoted {
-                        text: self.s[self.pos..end].to_owned(),
+                        text: self.s.get(self.pos..end).unwrap_or("").to_owned(),
                         start: self.pos - 1,
                         end: (end + 1).min(self.b.len()),
                     });
@@ -966,15 +981,23 @@ impl Parser<'_> {
                     parts.push(Part::Glob((c as char).to_string()));
                     self.pos += 1;
                 }
-                b'[' if self.s[self.pos + 1..]
+                b'[' if self
+                    .s
+                    .get(self.pos + 1..)
+                    .unwrap_or("")
                     .find(|ch: char| ch == ']' || (ch as u32) < 128 && is_meta(ch as u8))
                     .is_some_and(|i| self.b[self.pos + 1 + i] == b']' && i > 0) =>
                 {
                     flush(&mut lit, &mut parts);
-                    let end = self.s[self.pos + 1..]
+                    let end = self
+                        .s
+                        .get(self.pos + 1..)
+                        .unwrap_or("")
                         .find(']')
                         .map_or(self.b.len(), |i| self.pos + 1 + i + 1);
-                    parts.push(Part::Glob(self.s[self.pos..end].to_owned()));
+                    parts.push(Part::Glob(
+                        self.s.get(self.pos..end).unwrap_or("").to_owned(),
+                    ));
                     self.pos = end;
                 }
                 _ => {
@@ -1095,7 +1118,7 @@ impl Parser<'_> {
                     match c {
                         b'\\' => self.pos += 1,
                         b'\'' => {
-                            if let Some(i) = self.s[self.pos + 1..].find('\'') {
+                            if let Some(i) = self.s.get(self.pos + 1..).unwrap_or("").find('\'') {
                                 self.pos += i + 1;
                             }
                         }
@@ -1123,7 +1146,7 @@ impl Parser<'_> {
                 }
                 let text_end = self.pos.min(self.b.len());
                 self.pos = (self.pos + 1).min(self.b.len());
-                let text = self.s[text_start..text_end].to_owned();
+                let text = self.s.get(text_start..text_end).unwrap_or("").to_owned();
                 let mut param = Param {
                     text,
                     braced: true,
@@ -1144,7 +1167,7 @@ impl Parser<'_> {
                     self.pos += 1;
                 }
                 Some(Part::Param(Param {
-                    text: self.s[name_start..self.pos].to_owned(),
+                    text: self.s.get(name_start..self.pos).unwrap_or("").to_owned(),
                     braced: false,
                     nested: Vec::new(),
                     index_refs: Vec::new(),
@@ -1179,7 +1202,7 @@ impl Parser<'_> {
         let mut rest_start = text_start + prefix + name;
         let text_end = text_start + param.text.len();
         if self.b.get(rest_start) == Some(&b'[')
-            && let Some(close) = self.s[rest_start..text_end].find(']')
+            && let Some(close) = self.s.get(rest_start..text_end).unwrap_or("").find(']')
         {
             let idx_start = rest_start + 1;
             let idx_end = rest_start + close;
@@ -1202,8 +1225,8 @@ impl Parser<'_> {
             i += 1;
         }
         let mut sub = Parser {
-            s: &self.s[..text_end],
-            b: &self.b[..text_end],
+            s: self.s.get(..floor(self.s, text_end)).unwrap_or(""),
+            b: &self.b[..floor(self.s, text_end)],
             pos: i,
             pending: Vec::new(),
             bodies: Vec::new(),
@@ -1243,7 +1266,7 @@ impl Parser<'_> {
                     depth -= 1;
                 }
                 b'\'' => {
-                    if let Some(i) = self.s[self.pos + 1..].find('\'') {
+                    if let Some(i) = self.s.get(self.pos + 1..).unwrap_or("").find('\'') {
                         self.pos += i + 1;
                     }
                 }
@@ -1270,8 +1293,8 @@ impl Parser<'_> {
             return List::default();
         }
         let mut sub = Parser {
-            s: &self.s[..end],
-            b: &self.b[..end],
+            s: self.s.get(..floor(self.s, end)).unwrap_or(""),
+            b: &self.b[..floor(self.s, end)],
             pos: start,
             pending: Vec::new(),
             bodies: Vec::new(),
@@ -1292,8 +1315,8 @@ impl Parser<'_> {
     /// Expansions in an unquoted heredoc body.
     fn heredoc_parts(&self, start: usize, end: usize) -> Vec<Part> {
         let mut sub = Parser {
-            s: &self.s[..end],
-            b: &self.b[..end],
+            s: self.s.get(..floor(self.s, end)).unwrap_or(""),
+            b: &self.b[..floor(self.s, end)],
             pos: start,
             pending: Vec::new(),
             bodies: Vec::new(),
@@ -1374,8 +1397,8 @@ fn arith_of(s: &str, start: usize, end: usize) -> Arith {
         let c = b[i];
         if c == b'$' || c == b'`' {
             let mut p = Parser {
-                s: &s[..end],
-                b: &b[..end],
+                s: &s[..floor(s, end)],
+                b: &b[..floor(s, end)],
                 pos: i,
                 pending: Vec::new(),
                 bodies: Vec::new(),
@@ -1404,13 +1427,13 @@ fn arith_of(s: &str, start: usize, end: usize) -> Arith {
             while i < end && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
                 i += 1;
             }
-            let name = s[ns..i].to_owned();
+            let name = s.get(ns..i).unwrap_or("").to_owned();
             let mut j = i;
             while j < end && b[j] == b' ' {
                 j += 1;
             }
-            let before = s[start..ns].trim_end();
-            let rest = &s[j..end];
+            let before = s.get(start..ns).unwrap_or("").trim_end();
+            let rest = s.get(j..end).unwrap_or("");
             let assigned = (rest.starts_with('=') && !rest.starts_with("=="))
                 || [
                     "+=", "-=", "*=", "/=", "%=", "<<=", ">>=", "&=", "|=", "^=", "++", "--",
@@ -1428,4 +1451,123 @@ fn arith_of(s: &str, start: usize, end: usize) -> Arith {
         i += 1;
     }
     a
+}
+
+/// The largest character boundary of `s` at or before `i`.
+fn floor(s: &str, i: usize) -> usize {
+    let mut i = i.min(s.len());
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first_simple(l: &List) -> (Vec<String>, usize) {
+        let c = &l.items[0].pipelines[0].commands[0];
+        match &c.kind {
+            CommandKind::Simple { args, assigns } => (
+                args.iter()
+                    .map(|a| match a {
+                        Arg::Word(w) => literal_of(w),
+                        Arg::Assign(a) => format!("{}=", a.name),
+                    })
+                    .collect(),
+                assigns.len(),
+            ),
+            other => panic!("not a simple command: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn reads_quotes_escapes_and_assignments() {
+        let l = parse(r#"A=1 B="x y" echo 'a b' "c $d" e\ f"#);
+        let (args, assigns) = first_simple(&l);
+        assert_eq!(assigns, 2);
+        assert_eq!(args, vec!["echo", "a b", "c ", "e f"]);
+    }
+
+    #[test]
+    fn keeps_parameter_modifiers_and_nested_words() {
+        let l = parse("echo ${a:-$b} ${#c} ${d[@]}");
+        let c = &l.items[0].pipelines[0].commands[0];
+        let CommandKind::Simple { args, .. } = &c.kind else {
+            panic!("simple");
+        };
+        let params: Vec<&Param> = args
+            .iter()
+            .filter_map(|a| match a {
+                Arg::Word(w) => match w.parts.first() {
+                    Some(Part::Param(p)) => Some(p),
+                    _ => None,
+                },
+                Arg::Assign(_) => None,
+            })
+            .collect();
+        assert_eq!(params.len(), 3);
+        assert_eq!(params[0].name(), "a");
+        assert_eq!(params[0].modifier(), ":-$b");
+        assert_eq!(params[0].nested.len(), 1);
+        assert!(params[1].is_length());
+        assert!(params[2].is_array());
+    }
+
+    #[test]
+    fn understands_compound_commands() {
+        let l = parse(
+            "if [ -f x ]; then cd /a; elif true; then :; else exit 1; fi\n\
+             for f in a b; do echo \"$f\"; done\n\
+             case $x in a|b) echo one ;; *) echo two ;; esac\n\
+             f() { local y=1; }\n\
+             (( i++ )); [[ $a == b ]]",
+        );
+        let kinds: Vec<&str> = l
+            .items
+            .iter()
+            .map(|ao| match &ao.pipelines[0].commands[0].kind {
+                CommandKind::If { .. } => "if",
+                CommandKind::For { .. } => "for",
+                CommandKind::Case { .. } => "case",
+                CommandKind::Function(_) => "function",
+                CommandKind::Arith(_) => "arith",
+                CommandKind::Test(_) => "test",
+                _ => "other",
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            vec!["if", "for", "case", "function", "arith", "test"]
+        );
+    }
+
+    #[test]
+    fn heredoc_bodies_are_not_commands() {
+        let l = parse("cat <<EOF > /x\nrm -rf /\n$HOME\nEOF\necho done");
+        assert_eq!(l.items.len(), 2);
+        let c = &l.items[0].pipelines[0].commands[0];
+        let body = c.redirects.iter().find_map(|r| r.heredoc.as_ref());
+        assert!(matches!(body.map(Vec::as_slice), Some([Part::Param(_)])));
+    }
+
+    #[test]
+    fn never_panics_on_odd_input() {
+        let alphabet: Vec<char> = "a $(){}[]'\"`\\;&|<>#\n=*?!-é…€ \t:+%/~0".chars().collect();
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..3000 {
+            let mut s = String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 40) as usize;
+            for k in 0..len {
+                let r =
+                    seed.rotate_left(k as u32 * 7) ^ (k as u64).wrapping_mul(0x2545_f491_4f6c_dd1d);
+                s.push(alphabet[(r % alphabet.len() as u64) as usize]);
+            }
+            let _ = parse(&s);
+        }
+    }
 }

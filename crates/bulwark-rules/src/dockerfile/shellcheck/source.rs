@@ -58,8 +58,9 @@ fn joined(text: &str, start: usize, escape: char, file: &SourceFile) -> ScriptSo
             }
             i += 1; // the line break
             loop {
-                let line_end = src[i.min(src.len())..]
-                    .find('\n')
+                let line_end = src
+                    .get(i.min(src.len())..)
+                    .and_then(|r| r.find('\n'))
                     .map_or(src.len(), |k| i + k);
                 let line = src.get(i..line_end).unwrap_or("");
                 let t = line.trim_start();
