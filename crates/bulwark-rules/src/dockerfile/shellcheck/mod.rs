@@ -75,11 +75,14 @@ pub(crate) fn report(ctx: &DockerfileCtx<'_>, code: u32, out: &mut Vec<Finding>)
     }
 }
 
+/// A Dockerfile's text and the shell findings of its RUNs.
+type CachedFindings = (Arc<str>, Rc<Vec<ShellFinding>>);
+
 thread_local! {
     /// The findings of the Dockerfile analysed last: the shell-check rules run one after
     /// the other over the same file, and each needs the same analysis. Holding the text
     /// keeps its allocation alive, so a pointer match is the same file.
-    static LAST: RefCell<Option<(Arc<str>, Rc<Vec<ShellFinding>>)>> = const { RefCell::new(None) };
+    static LAST: RefCell<Option<CachedFindings>> = const { RefCell::new(None) };
 }
 
 /// All ShellCheck findings of the Dockerfile's RUNs (and ONBUILD RUN triggers).
