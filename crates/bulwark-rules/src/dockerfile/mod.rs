@@ -45,11 +45,16 @@ mod yarn_cache_not_cleaned;
 mod bash_variable_in_sh;
 mod cd_without_check;
 mod declare_and_assign;
+mod double_bracket_in_sh;
 mod echo_escape_sequences;
+mod echo_options_in_sh;
 mod expansion_in_single_quotes;
 mod misspelled_variable;
+mod negation_ignores_errexit;
+mod replacement_in_sh;
 mod shellcheck;
 mod source_in_sh;
+mod substring_in_sh;
 mod unassigned_variable;
 mod unquoted_command_substitution;
 mod unquoted_variable_expansion;
@@ -96,6 +101,11 @@ pub static RULES: &[&Rule] = &[
     &declare_and_assign::RULE,
     &expansion_in_single_quotes::RULE,
     &echo_escape_sequences::RULE,
+    &double_bracket_in_sh::RULE,
+    &echo_options_in_sh::RULE,
+    &substring_in_sh::RULE,
+    &replacement_in_sh::RULE,
+    &negation_ignores_errexit::RULE,
     // --- end shell checks
 ];
 

@@ -323,6 +323,7 @@ pub(crate) fn analyze(ctx: &DockerfileCtx<'_>, ins: &Instruction) -> Vec<ShellFi
             events: Vec::new(),
             commands: Vec::new(),
             subs: Vec::new(),
+            tests: Vec::new(),
         };
         w.list(&list, Flags::default());
         checks(&w, &list, source, &known, errexit, dialect, &mut out);
@@ -380,6 +381,8 @@ struct Walker<'a> {
     events: Vec<Event<'a>>,
     commands: Vec<SimpleCommand<'a>>,
     subs: Vec<Substitution>,
+    /// Where each `[[` is.
+    tests: Vec<usize>,
 }
 
 const DECLARATIONS: &[&str] = &["export", "local", "declare", "typeset", "readonly"];
@@ -486,6 +489,7 @@ impl<'a> Walker<'a> {
             }
             CommandKind::Function(body) => self.command(body, flags),
             CommandKind::Test(words) => {
+                self.tests.push(c.start);
                 self.test_words(words);
             }
             CommandKind::Arith(a) => self.arith(a),
@@ -1254,6 +1258,39 @@ fn checks(
         }
     }
 
+    // --- SC3010, SC3057, SC3060: bash syntax in sh
+    if dialect.posix_only() {
+        for &start in &w.tests {
+            out.push(ShellFinding {
+                code: 3010,
+                span: span_of(map, start, start + 2),
+                message: "`[[ … ]]` is bash syntax: POSIX sh has only `[ … ]`".to_owned(),
+                label: "use `[ … ]` or run the RUN with bash".to_owned(),
+            });
+        }
+        for e in &w.events {
+            let Event::Ref { param: Some(p), .. } = e else {
+                continue;
+            };
+            if !p.braced {
+                continue;
+            }
+            let (code, what) = match bash_expansion(&p.text) {
+                Some(x) => x,
+                None => continue,
+            };
+            out.push(ShellFinding {
+                code,
+                span: span_of(map, p.start, p.end),
+                message: format!(
+                    "`{}` uses {what}, which POSIX sh does not have",
+                    source_text(source, p.start, p.end)
+                ),
+                label: "fails with \"Bad substitution\" under dash".to_owned(),
+            });
+        }
+    }
+
     // --- commands
     let set_e = errexit
         || w.commands.iter().any(|c| {
@@ -1307,6 +1344,24 @@ fn checks(
                 span: span_of(map, words[0].start, words[0].end),
                 message: "`source` is a bash builtin: POSIX sh only has `.`".to_owned(),
                 label: "use `.` instead".to_owned(),
+            });
+        }
+        // SC3037
+        if dialect == Dialect::Sh
+            && base == "echo"
+            && let Some(flag) = words.get(1)
+            && let Some(f) = word_name(flag)
+            && f.len() > 1
+            && f.starts_with('-')
+            && f[1..].chars().all(|c| matches!(c, 'e' | 'E' | 's' | 'n'))
+        {
+            out.push(ShellFinding {
+                code: 3037,
+                span: span_of(map, flag.start, flag.end),
+                message: format!(
+                    "`echo {f}` is not portable: POSIX sh's echo has no options, dash's prints `{f}` or ignores it"
+                ),
+                label: "use `printf` instead".to_owned(),
             });
         }
         // SC2028
@@ -1376,6 +1431,20 @@ fn checks(
             {
                 single_quoted(v, &cmd_name, map, out);
             }
+        }
+    }
+
+    // --- SC2251: `!` that `set -e` ignores
+    if set_e {
+        let mut bangs = Vec::new();
+        useless_bangs(list, true, false, &mut bangs);
+        for at in bangs {
+            out.push(ShellFinding {
+                code: 2251,
+                span: span_of(map, at, at + 1),
+                message: "this `!` makes the command never fail the RUN: `set -e` ignores negated commands".to_owned(),
+                label: "write `cmd && exit 1` instead".to_owned(),
+            });
         }
     }
 
@@ -1478,5 +1547,97 @@ fn single_quoted(w: &Word, command: &str, map: &ScriptSource, out: &mut Vec<Shel
             message: "the expansion inside single quotes is not expanded".to_owned(),
             label: "use double quotes if it should be".to_owned(),
         });
+    }
+}
+
+/// The bash-only parameter expansion in `${text}`, as ShellCheck codes it.
+fn bash_expansion(text: &str) -> Option<(u32, &'static str)> {
+    let name_len = text
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '*' || c == '@'))
+        .unwrap_or(text.len());
+    if name_len == 0 {
+        return None;
+    }
+    let rest = &text[name_len..];
+    if let Some(after) = rest.strip_prefix(':')
+        && !after.starts_with(['-', '=', '?', '+'])
+    {
+        return Some((3057, "string indexing"));
+    }
+    let rest = if rest.starts_with('[') {
+        rest.find(']').map_or(rest, |i| &rest[i + 1..])
+    } else {
+        rest
+    };
+    rest.starts_with('/')
+        .then_some((3060, "string replacement"))
+}
+
+/// Negated commands (`! cmd`) whose status nothing reads: not the last command of the
+/// script, subshell or function, not a condition.
+fn useless_bangs(list: &List, drop_last: bool, condition: bool, out: &mut Vec<usize>) {
+    items_bangs(list, Some(drop_last), condition, out);
+}
+
+/// `check`: `None` when the list's own items are not checked (their status may be used),
+/// `Some(drop_last)` otherwise.
+fn items_bangs(list: &List, check: Option<bool>, condition: bool, out: &mut Vec<usize>) {
+    let n = list.items.len();
+    for (i, ao) in list.items.iter().enumerate() {
+        let returning = match check {
+            None => true,
+            Some(drop_last) => drop_last && i + 1 == n,
+        };
+        if !returning
+            && !condition
+            && ao.pipelines.len() == 1
+            && let Some(p) = ao.pipelines.first()
+            && p.bang
+        {
+            out.push(p.bang_at);
+        }
+        let last = ao.pipelines.len().saturating_sub(1);
+        for (j, p) in ao.pipelines.iter().enumerate() {
+            let cond = condition || j < last;
+            for c in &p.commands {
+                bangs_in_command(c, cond, out);
+            }
+        }
+    }
+}
+
+fn bangs_in_command(c: &Command, condition: bool, out: &mut Vec<usize>) {
+    match &c.kind {
+        CommandKind::Subshell(l) => useless_bangs(l, true, condition, out),
+        CommandKind::Group(l) => useless_bangs(l, false, condition, out),
+        CommandKind::Function(body) => match &body.kind {
+            CommandKind::Group(l) => useless_bangs(l, true, condition, out),
+            _ => bangs_in_command(body, condition, out),
+        },
+        CommandKind::If { clauses, otherwise } => {
+            for (cond, body) in clauses {
+                useless_bangs(cond, true, condition, out);
+                useless_bangs(body, false, condition, out);
+            }
+            if let Some(o) = otherwise {
+                useless_bangs(o, false, condition, out);
+            }
+        }
+        CommandKind::Loop {
+            condition: cond,
+            body,
+        } => {
+            useless_bangs(cond, true, condition, out);
+            useless_bangs(body, false, condition, out);
+        }
+        CommandKind::For { body, .. } | CommandKind::ArithFor { body, .. } => {
+            useless_bangs(body, false, condition, out)
+        }
+        CommandKind::Case { arms, .. } => {
+            for (_, body) in arms {
+                items_bangs(body, None, condition, out);
+            }
+        }
+        _ => {}
     }
 }

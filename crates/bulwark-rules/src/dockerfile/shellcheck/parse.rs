@@ -134,6 +134,8 @@ pub(crate) struct AndOr {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Pipeline {
     pub bang: bool,
+    /// Where the `!` is.
+    pub bang_at: usize,
     pub commands: Vec<Command>,
 }
 
@@ -481,6 +483,7 @@ impl Parser<'_> {
         self.blanks();
         if self.peek_literal() == Some("!") {
             p.bang = true;
+            p.bang_at = self.pos;
             self.pos += 1;
         }
         if self.eat_literal("time") {
