@@ -19,17 +19,21 @@ use crate::registry::Rule;
 
 // --- package managers: DKF040-DKF069
 mod apk_add_cache;
+mod apk_allow_untrusted;
 mod apk_unpinned_package;
 mod apt_get_install_recommends;
 mod apt_get_missing_yes;
 mod apt_get_unpinned_package;
 mod apt_lists_not_deleted;
+mod apt_unauthenticated;
 mod apt_used;
 mod gem_unpinned_package;
 mod go_unpinned_module;
+mod npm_strict_ssl_disabled;
 mod npm_unpinned_package;
 mod package_update_alone;
 mod pip_cache_dir;
+mod pip_trusted_host;
 mod pip_unpinned_package;
 mod pkg_command;
 mod yarn_cache_not_cleaned;
@@ -81,6 +85,10 @@ pub static RULES: &[&Rule] = &[
     &yarn_cache_not_cleaned::RULE,
     &go_unpinned_module::RULE,
     &package_update_alone::RULE,
+    &apk_allow_untrusted::RULE,
+    &apt_unauthenticated::RULE,
+    &pip_trusted_host::RULE,
+    &npm_strict_ssl_disabled::RULE,
     // --- end package managers
 
     // --- run commands

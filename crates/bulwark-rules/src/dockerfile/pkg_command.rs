@@ -286,3 +286,27 @@ pub(crate) fn with_others(
     }
     finding
 }
+
+/// The script a command runs in a nested shell (`sh -c '…'`, `bash -c "…"`,
+/// `su user -c "…"`), with the word that holds it.
+pub(crate) fn nested_script<'a>(c: &PkgCommand<'a>) -> Option<&'a Word> {
+    let shell = matches!(
+        c.name(),
+        "sh" | "bash" | "ash" | "dash" | "ksh" | "zsh" | "su" | "runuser"
+    );
+    if !shell {
+        return None;
+    }
+    let i = c
+        .args
+        .iter()
+        .position(|a| a.value() == "-c" || a.value() == "--command")?;
+    c.args.get(i + 1).map(|a| a.word)
+}
+
+/// The simple commands (their words) of a command's nested shell script, if any.
+pub(crate) fn nested_commands<'a>(c: &PkgCommand<'a>) -> Option<(&'a Word, Vec<Vec<String>>)> {
+    let w = nested_script(c)?;
+    let list = super::shellcheck::parse::parse(&w.value);
+    Some((w, super::shellcheck::parse::simple_commands(&list)))
+}

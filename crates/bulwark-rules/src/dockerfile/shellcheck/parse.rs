@@ -1456,6 +1456,76 @@ fn arith_of(s: &str, start: usize, end: usize) -> Arith {
     a
 }
 
+/// The words (literal text) of every simple command of a script, nested ones included.
+pub(crate) fn simple_commands(list: &List) -> Vec<Vec<String>> {
+    fn walk_list(l: &List, out: &mut Vec<Vec<String>>) {
+        for ao in &l.items {
+            for p in &ao.pipelines {
+                for c in &p.commands {
+                    walk(c, out);
+                }
+            }
+        }
+    }
+    fn walk_words(ws: &[&Word], out: &mut Vec<Vec<String>>) {
+        for w in ws {
+            for p in &w.parts {
+                let inner = match p {
+                    Part::DoubleQuoted(i) => i.as_slice(),
+                    other => std::slice::from_ref(other),
+                };
+                for q in inner {
+                    if let Part::CommandSub { body, .. } = q {
+                        walk_list(body, out);
+                    }
+                }
+            }
+        }
+    }
+    fn walk(c: &Command, out: &mut Vec<Vec<String>>) {
+        match &c.kind {
+            CommandKind::Simple { args, .. } => {
+                let words: Vec<&Word> = args
+                    .iter()
+                    .filter_map(|a| match a {
+                        Arg::Word(w) => Some(w),
+                        Arg::Assign(_) => None,
+                    })
+                    .collect();
+                out.push(words.iter().map(|w| literal_of(w)).collect());
+                walk_words(&words, out);
+            }
+            CommandKind::Subshell(l) | CommandKind::Group(l) => walk_list(l, out),
+            CommandKind::If { clauses, otherwise } => {
+                for (a, b) in clauses {
+                    walk_list(a, out);
+                    walk_list(b, out);
+                }
+                if let Some(o) = otherwise {
+                    walk_list(o, out);
+                }
+            }
+            CommandKind::Loop { condition, body } => {
+                walk_list(condition, out);
+                walk_list(body, out);
+            }
+            CommandKind::For { body, .. } | CommandKind::ArithFor { body, .. } => {
+                walk_list(body, out)
+            }
+            CommandKind::Case { arms, .. } => {
+                for (_, b) in arms {
+                    walk_list(b, out);
+                }
+            }
+            CommandKind::Function(body) => walk(body, out),
+            CommandKind::Test(_) | CommandKind::Arith(_) => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk_list(list, &mut out);
+    out
+}
+
 /// The largest character boundary of `s` at or before `i`.
 fn floor(s: &str, i: usize) -> usize {
     let mut i = i.min(s.len());
