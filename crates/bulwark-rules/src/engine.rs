@@ -228,43 +228,100 @@ impl DockerfileInput {
     }
 }
 
-/// Runs every enabled Dockerfile rule over each Dockerfile; one target report per file.
+/// Runs every enabled Dockerfile rule over each Dockerfile; one target report per file, in
+/// the order given. Files are spread over the available cores.
 pub fn scan_dockerfiles(files: &[DockerfileInput], opts: &ScanOptions<'_>) -> Vec<TargetReport> {
     let rules: Vec<&Rule> = all_rules()
         .into_iter()
-        .filter(|r| opts.config.is_enabled(r))
+        .filter(|r| opts.config.is_enabled(r) && matches!(r.check, Check::Dockerfile(_)))
         .collect();
-    let mut reports = Vec::new();
-    for input in files {
-        let df = &input.dockerfile;
-        let scripts: Vec<Option<bulwark_dockerfile::shell::ShellScript>> = df
-            .instructions
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len());
+    if threads <= 1 {
+        return files
             .iter()
-            .map(|i| bulwark_dockerfile::shell::analyze_run(df, i))
+            .map(|f| scan_dockerfile(f, &rules, opts))
             .collect();
-        let mut fs = Vec::new();
-        for rule in &rules {
-            if let Check::Dockerfile(check) = rule.check {
-                let ctx = DockerfileCtx::new(
-                    rule.meta,
-                    &input.file,
-                    df,
-                    opts.config.options(rule.meta),
-                    &scripts,
-                );
-                check(&ctx, &mut fs);
+    }
+    let mut reports: Vec<Option<TargetReport>> = Vec::new();
+    reports.resize_with(files.len(), || None);
+    std::thread::scope(|scope| {
+        let rules = &rules;
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                scope.spawn(move || {
+                    files
+                        .iter()
+                        .enumerate()
+                        .skip(t)
+                        .step_by(threads)
+                        .map(|(i, f)| (i, scan_dockerfile(f, rules, opts)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for h in handles {
+            // A rule that panicked loses only its thread's reports; the scan goes on.
+            if let Ok(done) = h.join() {
+                for (i, r) in done {
+                    reports[i] = Some(r);
+                }
             }
         }
-        suppress::apply_dockerfile(&input.file, df, &mut fs, opts.config, opts.today);
-        finish(&mut fs, opts);
-        reports.push(TargetReport {
-            path: input.file.path().to_owned(),
-            kind: TargetKind::Dockerfile,
-            findings: fs,
-            errors: input.errors(),
-        });
-    }
+    });
     reports
+        .into_iter()
+        .zip(files)
+        .map(|(r, f)| {
+            r.unwrap_or_else(|| TargetReport {
+                path: f.file.path().to_owned(),
+                kind: TargetKind::Dockerfile,
+                findings: Vec::new(),
+                errors: vec![InputError {
+                    path: f.file.path().to_owned(),
+                    line: None,
+                    column: None,
+                    message: "internal error while checking this file".to_owned(),
+                }],
+            })
+        })
+        .collect()
+}
+
+/// Runs the rules over one Dockerfile.
+fn scan_dockerfile(
+    input: &DockerfileInput,
+    rules: &[&Rule],
+    opts: &ScanOptions<'_>,
+) -> TargetReport {
+    let df = &input.dockerfile;
+    let scripts: Vec<Option<bulwark_dockerfile::shell::ShellScript>> = df
+        .instructions
+        .iter()
+        .map(|i| bulwark_dockerfile::shell::analyze_run(df, i))
+        .collect();
+    let mut fs = Vec::new();
+    for rule in rules {
+        if let Check::Dockerfile(check) = rule.check {
+            let ctx = DockerfileCtx::new(
+                rule.meta,
+                &input.file,
+                df,
+                opts.config.options(rule.meta),
+                &scripts,
+            );
+            check(&ctx, &mut fs);
+        }
+    }
+    suppress::apply_dockerfile(&input.file, df, &mut fs, opts.config, opts.today);
+    finish(&mut fs, opts);
+    TargetReport {
+        path: input.file.path().to_owned(),
+        kind: TargetKind::Dockerfile,
+        findings: fs,
+        errors: input.errors(),
+    }
 }
 
 /// Drops findings of disabled rules, applies configured severities and sorts by position.
