@@ -63,9 +63,12 @@ impl CallContext<'_> {
     }
 
     /// Parses `text` as template `name` into a copy of the running set and executes it
-    /// there (the original set is unchanged), within the running limits.
+    /// there (the original set is unchanged), within the running limits. What runs is the
+    /// text just parsed, even when it is empty and the set already had a template `name`
+    /// (Go's `t.New(name).Parse(text)` then `Execute`).
     pub fn execute_text(&mut self, name: &str, text: &str, data: &Value) -> Result<String, Error> {
         let mut copy = self.set.clone();
+        copy.remove(name);
         copy.parse(name, text)?;
         self.enter()?;
         let r = copy.execute_shared(name, data, self.shared);

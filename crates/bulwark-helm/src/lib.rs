@@ -35,6 +35,7 @@ pub mod archive;
 pub mod chart;
 pub mod coalesce;
 pub mod dependencies;
+pub mod engine;
 pub mod ignore;
 pub mod loader;
 pub mod metadata;
@@ -51,6 +52,7 @@ pub use coalesce::{
     CoalesceError, Warnings, coalesce_tables, coalesce_values, merge_tables, merge_values,
 };
 pub use dependencies::process_dependencies;
+pub use engine::{RenderError, Rendered, render};
 pub use ignore::IgnoreRules;
 pub use loader::{LoadError, LoadLimits, load, load_archive, load_dir, load_files, parse_values};
 pub use metadata::{ChartMetadata, Dependency, ImportValue, Maintainer, ValidationError};
