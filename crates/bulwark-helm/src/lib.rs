@@ -38,6 +38,7 @@ pub mod dependencies;
 pub mod engine;
 pub mod ignore;
 pub mod loader;
+pub mod manifest;
 pub mod metadata;
 pub mod render;
 pub mod schema;
