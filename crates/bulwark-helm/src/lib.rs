@@ -5,7 +5,10 @@
 //! (parsing with Helm's number semantics, coalescing with subchart defaults and globals,
 //! `--set` family parsing in [`strvals`], `values.schema.json` validation) and the render
 //! context (`.Release`, `.Capabilities`, `.Chart`, `.Template`, templates in Helm's order:
-//! [`prepare`], [`templates`]).
+//! [`prepare`], [`templates`]), then the rendering itself ([`render`], Helm v4's
+//! `pkg/engine`: one template set, per-chart data shared as Go shares it, `.Files` and
+//! `.Capabilities` methods, `include`/`tpl`, Helm's error wording) and the `helm template`
+//! stream ([`manifest`]: documents split, hooks separated, install order).
 //!
 //! Values are [`Value`]s: null, bool, `int64`, `float64`, string, list, and maps with
 //! string keys ordered by key. Numbers carry Helm's Go types: values files (chart defaults,
