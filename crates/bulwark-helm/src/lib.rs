@@ -5,7 +5,7 @@
 //! (parsing with Helm's number semantics, coalescing with subchart defaults and globals,
 //! `--set` family parsing in [`strvals`], `values.schema.json` validation) and the render
 //! context (`.Release`, `.Capabilities`, `.Chart`, `.Template`, templates in Helm's order:
-//! [`prepare`], [`templates`]), then the rendering itself ([`render`], Helm v4's
+//! [`prepare`], [`templates`]), then the rendering itself ([`render()`], Helm v4's
 //! `pkg/engine`: one template set, per-chart data shared as Go shares it, `.Files` and
 //! `.Capabilities` methods, `include`/`tpl`, Helm's error wording) and the `helm template`
 //! stream ([`manifest`]: documents split, hooks separated, install order).
