@@ -63,9 +63,12 @@ impl CallContext<'_> {
     }
 
     /// Parses `text` as template `name` into a copy of the running set and executes it
-    /// there (the original set is unchanged), within the running limits.
+    /// there (the original set is unchanged), within the running limits. What runs is the
+    /// text just parsed, even when it is empty and the set already had a template `name`
+    /// (Go's `t.New(name).Parse(text)` then `Execute`).
     pub fn execute_text(&mut self, name: &str, text: &str, data: &Value) -> Result<String, Error> {
         let mut copy = self.set.clone();
+        copy.remove(name);
         copy.parse(name, text)?;
         self.enter()?;
         let r = copy.execute_shared(name, data, self.shared);
@@ -187,6 +190,7 @@ type R<T> = Result<T, ExecError>;
 enum Callee<'t> {
     Builtin(&'t str),
     User(&'t dyn crate::funcs::Function),
+    Method(Arc<dyn crate::funcs::Function>),
 }
 
 struct Exec<'t, 's> {
@@ -435,7 +439,7 @@ impl<'t> Exec<'t, '_> {
                 }
             }
             Some(Value::Map(m)) => {
-                let m = m.clone();
+                let m = m.snapshot();
                 for (k, v) in m.iter() {
                     ran = true;
                     if self.one_iteration(
@@ -444,6 +448,15 @@ impl<'t> Exec<'t, '_> {
                         Rv::val(Value::string(k.as_str())),
                         Rv::V(v.clone(), true),
                     )? {
+                        break;
+                    }
+                }
+            }
+            Some(Value::Opaque(o)) if o.entries().is_some() => {
+                let entries = o.entries().unwrap_or_default();
+                for (k, v) in entries {
+                    ran = true;
+                    if self.one_iteration(b, mark, Rv::val(k), Rv::val(v))? {
                         break;
                     }
                 }
@@ -644,26 +657,41 @@ impl<'t> Exec<'t, '_> {
 
     fn eval_field_chain(
         &mut self,
-        _dot: &Rv,
+        dot: &Rv,
         mut receiver: Rv,
-        ident: &[String],
-        args: &[Arg],
+        ident: &'t [String],
+        args: &'t [Arg],
         final_: Option<Rv>,
     ) -> R<Rv> {
         let n = ident.len();
         for id in &ident[..n.saturating_sub(1)] {
-            receiver = self.eval_field(id, &[], false, receiver)?;
+            receiver = self.eval_field(dot, id, &[], None, receiver)?;
         }
         match ident.last() {
-            Some(last) => {
-                let has_args = args.len() > 1 || final_.is_some();
-                self.eval_field(last, args, has_args, receiver)
-            }
+            Some(last) => self.eval_field(dot, last, args, final_, receiver),
             None => Ok(receiver),
         }
     }
 
-    fn eval_field(&mut self, name: &str, _args: &[Arg], has_args: bool, receiver: Rv) -> R<Rv> {
+    fn eval_field(
+        &mut self,
+        dot: &Rv,
+        name: &'t str,
+        args: &'t [Arg],
+        final_: Option<Rv>,
+        receiver: Rv,
+    ) -> R<Rv> {
+        let has_args = args.len() > 1 || final_.is_some();
+        if let Rv::V(Value::Opaque(o), _) = &receiver
+            && let Some(method) = o.method(name)
+        {
+            let sig = method.signature().clone();
+            let node = match self.node {
+                Some(n) => n,
+                None => return Err(self.errorf("internal error: no node")),
+            };
+            return self.eval_call(dot, Callee::Method(method), &sig, node, name, args, final_);
+        }
         let (v, boxed) = match receiver {
             Rv::Invalid => {
                 if self.set.options.missing_key == MissingKey::Error {
@@ -820,6 +848,16 @@ impl<'t> Exec<'t, '_> {
                     name,
                 };
                 f.call(&mut ctx, values).map(|v| Rv::V(v, true))
+            }
+            Callee::Method(f) => {
+                let values: Vec<Value> = argv.into_iter().map(Rv::into_value).collect();
+                let set = self.set;
+                let mut ctx = CallContext {
+                    set,
+                    shared: &mut *self.shared,
+                    name,
+                };
+                f.call(&mut ctx, values).map(Rv::val)
             }
         };
         match result {
@@ -1107,6 +1145,9 @@ fn builtin_len(item: &Rv) -> Result<Value, FuncError> {
             Value::String(s) => Ok(Value::Int(s.len() as i64)),
             Value::List(l) => Ok(Value::Int(l.len() as i64)),
             Value::Map(m) => Ok(Value::Int(m.len() as i64)),
+            Value::Opaque(o) if o.entries().is_some() => {
+                Ok(Value::Int(o.entries().map_or(0, |e| e.len()) as i64))
+            }
             other => Err(FuncError::new(format!("len of type {}", other.type_name()))),
         },
     }

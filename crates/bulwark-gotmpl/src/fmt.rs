@@ -606,6 +606,7 @@ impl Printer {
                 _ => self.bad_verb(verb, Some(v)),
             },
             Value::Map(m) => {
+                let m = m.snapshot();
                 if self.f.sharp_v {
                     self.buf.push_str("map[string]interface {}{");
                     for (k, (key, val)) in m.iter().enumerate() {

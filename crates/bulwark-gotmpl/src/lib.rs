@@ -33,4 +33,4 @@ pub use funcs::{BUILTINS, FuncMap, Function, FunctionRegistry, ParamType, Signat
 pub use node::{Arg, Branch, BranchKind, Command, List, Node, Number, Pipe, Pos, Tree, Variable};
 pub use parse::{ParseOptions, TreeSet, parse};
 pub use template::{Limits, MissingKey, Options, TemplateSet};
-pub use value::{Map, Opaque, Value};
+pub use value::{Map, Opaque, SharedMap, Value};

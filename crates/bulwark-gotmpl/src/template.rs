@@ -164,6 +164,10 @@ impl TemplateSet {
         Ok(())
     }
 
+    pub(crate) fn remove(&mut self, name: &str) {
+        self.trees.remove(name);
+    }
+
     /// The template called `name`.
     pub fn lookup(&self, name: &str) -> Option<&Arc<Tree>> {
         self.trees.get(name)

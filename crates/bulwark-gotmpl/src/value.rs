@@ -3,11 +3,76 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// A map with string keys; iteration (and `range`) is in byte order of the keys, as Go's
 /// `fmtsort` orders `map[string]…` keys.
 pub type Map = BTreeMap<String, Value>;
+
+/// A Go map value: a reference to one shared, mutable map. Copies of a `SharedMap` (and of
+/// the [`Value`] holding it) see the same entries, as copies of a Go map do, so Sprig's
+/// `set`, `unset` and `merge` change the map every holder sees; [`Value::deep_copy`] makes
+/// an independent copy.
+#[derive(Clone, Default)]
+pub struct SharedMap(Arc<RwLock<Map>>);
+
+impl SharedMap {
+    /// A new map holding `entries`.
+    pub fn new(entries: Map) -> SharedMap {
+        SharedMap(Arc::new(RwLock::new(entries)))
+    }
+
+    /// Reads the entries. Do not hold the guard across a call that may write this map.
+    pub fn read(&self) -> RwLockReadGuard<'_, Map> {
+        self.0.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Writes the entries. Do not hold the guard across a call that may read this map.
+    pub fn write(&self) -> RwLockWriteGuard<'_, Map> {
+        self.0.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The value at `key` (a shallow copy: maps inside stay shared).
+    pub fn get(&self, key: &str) -> Option<Value> {
+        self.read().get(key).cloned()
+    }
+
+    /// Whether `key` is present.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.read().contains_key(key)
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.read().len()
+    }
+
+    /// Whether the map is empty.
+    pub fn is_empty(&self) -> bool {
+        self.read().is_empty()
+    }
+
+    /// A shallow copy of the entries (maps inside stay shared).
+    pub fn snapshot(&self) -> Map {
+        self.read().clone()
+    }
+
+    /// Keys, sorted.
+    pub fn keys(&self) -> Vec<String> {
+        self.read().keys().cloned().collect()
+    }
+
+    /// Whether both refer to the same Go map.
+    pub fn ptr_eq(&self, other: &SharedMap) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl From<Map> for SharedMap {
+    fn from(m: Map) -> SharedMap {
+        SharedMap::new(m)
+    }
+}
 
 /// A template value. Each variant stands for one Go type: [`Value::type_name`] is the name
 /// Go's `%T` prints, and comparisons, truth and printing follow that Go type.
@@ -30,8 +95,8 @@ pub enum Value {
     String(Arc<str>),
     /// `[]interface {}`.
     List(Arc<Vec<Value>>),
-    /// `map[string]interface {}`.
-    Map(Arc<Map>),
+    /// `map[string]interface {}` (shared and mutable, as a Go map).
+    Map(SharedMap),
     /// Any other Go value a function library returns (a certificate, a time, a version).
     Opaque(Arc<dyn Opaque>),
 }
@@ -46,6 +111,17 @@ pub trait Opaque: Send + Sync + fmt::Debug {
     /// A field or niladic method, as `.Name` reaches it; `None` means no such field.
     fn field(&self, name: &str) -> Option<Value> {
         let _ = name;
+        None
+    }
+    /// A method called with arguments (`.Files.Get "x"`), checked and called as a function
+    /// is; `None` means no such method (then [`Opaque::field`] is tried).
+    fn method(&self, name: &str) -> Option<Arc<dyn crate::funcs::Function>> {
+        let _ = name;
+        None
+    }
+    /// For a Go map or slice type: its entries as `range` sees them (key or index, element)
+    /// and `len` counts them; `None` for other types.
+    fn entries(&self) -> Option<Vec<(Value, Value)>> {
         None
     }
     /// Truth in `if`: structs are always true in Go.
@@ -80,7 +156,31 @@ impl Value {
 
     /// A map value.
     pub fn map(entries: Map) -> Value {
-        Value::Map(Arc::new(entries))
+        Value::Map(SharedMap::new(entries))
+    }
+
+    /// A copy sharing nothing mutable with `self` (Sprig's `deepCopy`).
+    pub fn deep_copy(&self) -> Value {
+        match self {
+            Value::Map(m) => {
+                let entries: Map = m
+                    .read()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.deep_copy()))
+                    .collect();
+                Value::map(entries)
+            }
+            Value::List(l) => Value::list(l.iter().map(Value::deep_copy).collect()),
+            other => other.clone(),
+        }
+    }
+
+    /// The map inside, if this is a map.
+    pub fn as_map(&self) -> Option<&SharedMap> {
+        match self {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
     }
 
     /// Go's name for the type (`%T`): `int`, `float64`, `[]interface {}`, `<nil>`.
@@ -186,7 +286,7 @@ impl PartialEq for Value {
             (Value::Float(a), Value::Float(b)) => a == b,
             (Value::String(a), Value::String(b)) => a == b,
             (Value::List(a), Value::List(b)) => a == b,
-            (Value::Map(a), Value::Map(b)) => a == b,
+            (Value::Map(a), Value::Map(b)) => a.ptr_eq(b) || *a.read() == *b.read(),
             (Value::Opaque(a), Value::Opaque(b)) => Arc::ptr_eq(a, b),
             _ => false,
         }

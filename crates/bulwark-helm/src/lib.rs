@@ -5,7 +5,10 @@
 //! (parsing with Helm's number semantics, coalescing with subchart defaults and globals,
 //! `--set` family parsing in [`strvals`], `values.schema.json` validation) and the render
 //! context (`.Release`, `.Capabilities`, `.Chart`, `.Template`, templates in Helm's order:
-//! [`prepare`], [`templates`]).
+//! [`prepare`], [`templates`]), then the rendering itself ([`render()`], Helm v4's
+//! `pkg/engine`: one template set, per-chart data shared as Go shares it, `.Files` and
+//! `.Capabilities` methods, `include`/`tpl`, Helm's error wording) and the `helm template`
+//! stream ([`manifest`]: documents split, hooks separated, install order).
 //!
 //! Values are [`Value`]s: null, bool, `int64`, `float64`, string, list, and maps with
 //! string keys ordered by key. Numbers carry Helm's Go types: values files (chart defaults,
@@ -35,8 +38,10 @@ pub mod archive;
 pub mod chart;
 pub mod coalesce;
 pub mod dependencies;
+pub mod engine;
 pub mod ignore;
 pub mod loader;
+pub mod manifest;
 pub mod metadata;
 pub mod render;
 pub mod schema;
@@ -51,6 +56,7 @@ pub use coalesce::{
     CoalesceError, Warnings, coalesce_tables, coalesce_values, merge_tables, merge_values,
 };
 pub use dependencies::process_dependencies;
+pub use engine::{RenderError, Rendered, render};
 pub use ignore::IgnoreRules;
 pub use loader::{LoadError, LoadLimits, load, load_archive, load_dir, load_files, parse_values};
 pub use metadata::{ChartMetadata, Dependency, ImportValue, Maintainer, ValidationError};

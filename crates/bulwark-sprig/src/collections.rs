@@ -1,10 +1,9 @@
 //! Lists and dictionaries (Sprig's `list.go` and `dict.go`, mergo's merge rules).
 //!
-//! Go mutates maps in place (`set`, `unset`, `merge` change the dictionary they are given);
-//! template values here are immutable, so these functions return the changed dictionary and
-//! leave the argument as it was.
+//! As in Go, `set`, `unset` and the `merge` family change the dictionary they are given in
+//! place (every holder of the map sees the change) and return it; `deepCopy` copies.
 
-use bulwark_gotmpl::{FuncError, FuncMap, Map, ParamType, Signature, Value};
+use bulwark_gotmpl::{FuncError, FuncMap, Map, ParamType, SharedMap, Signature, Value};
 
 use crate::conv::{as_list, assertion_error, deep_equal, err, is_empty, kind, s, strval, to_int64};
 
@@ -36,54 +35,55 @@ fn list_op(
     }
 }
 
-/// mergo's `Merge`/`MergeWithOverwrite` of `src` into `dst` for `map[string]interface{}`.
-pub(crate) fn merge_into(dst: &mut Map, src: &Map, overwrite: bool) {
+/// mergo's `Merge`/`MergeWithOverwrite` of `src` into `dst` for `map[string]interface{}`:
+/// `dst` and the maps nested in it change in place, as Go maps do.
+pub(crate) fn merge_into(dst: &SharedMap, src: &Map, overwrite: bool) {
     for (k, sv) in src {
         if sv.is_nil() {
             if overwrite {
-                dst.insert(k.clone(), Value::Nil);
+                dst.write().insert(k.clone(), Value::Nil);
             }
             continue;
         }
-        if let (Value::Map(sm), Some(Value::Map(dm))) = (sv, dst.get(k)) {
-            let mut merged = (**dm).clone();
-            merge_into(&mut merged, sm, overwrite);
-            let empty = merged.is_empty();
-            dst.insert(k.clone(), Value::map(merged));
-            if !empty {
+        let existing = dst.get(k);
+        if let (Value::Map(sm), Some(Value::Map(dm))) = (sv, &existing) {
+            let src_entries = sm.snapshot();
+            merge_into(dm, &src_entries, overwrite);
+            if !dm.is_empty() {
                 continue;
             }
         }
-        match dst.get(k) {
-            Some(d) if !overwrite && !is_empty(d) => {}
-            _ => {
-                dst.insert(k.clone(), sv.clone());
-            }
+        let keep = match dst.get(k) {
+            Some(d) => !overwrite && !is_empty(&d),
+            None => false,
+        };
+        if !keep {
+            dst.write().insert(k.clone(), sv.clone());
         }
     }
 }
 
-fn dict_arg(v: &Value) -> Result<&Map, FuncError> {
+fn dict_arg(v: &Value) -> Result<&SharedMap, FuncError> {
     match v {
         Value::Map(m) => Ok(m),
         other => Err(assertion_error(other, "map[string]interface {}")),
     }
 }
 
-fn dig(keys: &[Value], default: &Value, dict: &Map) -> Result<Value, FuncError> {
+fn dig(keys: &[Value], default: &Value, dict: &SharedMap) -> Result<Value, FuncError> {
     let Some(first) = keys.first() else {
         return Ok(default.clone());
     };
     let Value::String(k) = first else {
         return Err(assertion_error(first, "string"));
     };
-    let Some(step) = dict.get(&**k) else {
+    let Some(step) = dict.get(k) else {
         return Ok(default.clone());
     };
     if keys.len() == 1 {
-        return Ok(step.clone());
+        return Ok(step);
     }
-    dig(&keys[1..], default, dict_arg(step)?)
+    dig(&keys[1..], default, dict_arg(&step)?)
 }
 
 pub(crate) fn register(map: &mut FuncMap) {
@@ -227,19 +227,18 @@ pub(crate) fn register(map: &mut FuncMap) {
     map.insert_fn("get", Signature::fixed(&[M, Str]), |_, a| {
         Ok(dict_arg(&a[0])?
             .get(s(&a, 1))
-            .cloned()
             .unwrap_or_else(|| Value::from("")))
     });
     map.insert_fn("set", Signature::fixed(&[M, Str, Any]), |_, mut a| {
         let v = a.pop().unwrap_or_default();
-        let mut m = dict_arg(&a[0])?.clone();
-        m.insert(s(&a, 1).to_owned(), v);
-        Ok(Value::map(m))
+        let m = dict_arg(&a[0])?;
+        m.write().insert(s(&a, 1).to_owned(), v);
+        Ok(Value::Map(m.clone()))
     });
     map.insert_fn("unset", Signature::fixed(&[M, Str]), |_, a| {
-        let mut m = dict_arg(&a[0])?.clone();
-        m.remove(s(&a, 1));
-        Ok(Value::map(m))
+        let m = dict_arg(&a[0])?;
+        m.write().remove(s(&a, 1));
+        Ok(Value::Map(m.clone()))
     });
     map.insert_fn("hasKey", Signature::fixed(&[M, Str]), |_, a| {
         Ok(Value::Bool(dict_arg(&a[0])?.contains_key(s(&a, 1))))
@@ -249,7 +248,7 @@ pub(crate) fn register(map: &mut FuncMap) {
         let mut out = Vec::new();
         for d in &a[1..] {
             if let Some(v) = dict_arg(d)?.get(key) {
-                out.push(v.clone());
+                out.push(v);
             }
         }
         Ok(Value::list(out))
@@ -257,12 +256,14 @@ pub(crate) fn register(map: &mut FuncMap) {
     map.insert_fn("keys", Signature::variadic(&[], M), |_, a| {
         let mut out = Vec::new();
         for d in &a {
-            out.extend(dict_arg(d)?.keys().map(|k| Value::from(k.as_str())));
+            out.extend(dict_arg(d)?.keys().into_iter().map(Value::from));
         }
         Ok(Value::list(out))
     });
     map.insert_fn("values", Signature::fixed(&[M]), |_, a| {
-        Ok(Value::list(dict_arg(&a[0])?.values().cloned().collect()))
+        Ok(Value::list(
+            dict_arg(&a[0])?.read().values().cloned().collect(),
+        ))
     });
     map.insert_fn("pick", Signature::variadic(&[M], Str), |_, a| {
         let d = dict_arg(&a[0])?;
@@ -270,13 +271,13 @@ pub(crate) fn register(map: &mut FuncMap) {
         for k in &a[1..] {
             let k = k.as_str().unwrap_or_default();
             if let Some(v) = d.get(k) {
-                m.insert(k.to_owned(), v.clone());
+                m.insert(k.to_owned(), v);
             }
         }
         Ok(Value::map(m))
     });
     map.insert_fn("omit", Signature::variadic(&[M], Str), |_, a| {
-        let d = dict_arg(&a[0])?;
+        let d = dict_arg(&a[0])?.snapshot();
         let omit: Vec<&str> = a[1..].iter().filter_map(Value::as_str).collect();
         Ok(Value::map(
             d.iter()
@@ -292,11 +293,12 @@ pub(crate) fn register(map: &mut FuncMap) {
         ("mustMergeOverwrite", true),
     ] {
         map.insert_fn(name, Signature::variadic(&[M], M), move |_, a| {
-            let mut dst = dict_arg(&a[0])?.clone();
+            let dst = dict_arg(&a[0])?;
             for src in &a[1..] {
-                merge_into(&mut dst, dict_arg(src)?, overwrite);
+                let src_entries = dict_arg(src)?.snapshot();
+                merge_into(dst, &src_entries, overwrite);
             }
-            Ok(Value::map(dst))
+            Ok(Value::Map(dst.clone()))
         });
     }
     map.insert_fn("dig", Signature::variadic(&[], Any), |_, a| {
@@ -307,7 +309,7 @@ pub(crate) fn register(map: &mut FuncMap) {
         dig(&a[..a.len() - 2], &a[a.len() - 2], dict)
     });
     for n in ["deepCopy", "mustDeepCopy"] {
-        map.insert_fn(n, Signature::fixed(&[Any]), |_, a| Ok(a[0].clone()));
+        map.insert_fn(n, Signature::fixed(&[Any]), |_, a| Ok(a[0].deep_copy()));
     }
     let _ = as_list;
 }

@@ -608,7 +608,7 @@ pub(crate) fn register(map: &mut FuncMap) {
         Ok(Value::map(url_parse(s(&a, 0))))
     });
     map.insert_fn("urlJoin", Signature::fixed(&[M]), |_, a| match &a[0] {
-        Value::Map(m) => url_join(m).map(Value::from),
+        Value::Map(m) => url_join(&m.snapshot()).map(Value::from),
         _ => Ok(Value::from("")),
     });
     // Helm renders offline: no name resolves.

@@ -108,7 +108,7 @@ fn write_json(
         }
         Value::Map(m) => {
             out.push('{');
-            for (i, (k, x)) in m.iter().enumerate() {
+            for (i, (k, x)) in m.read().iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
@@ -171,7 +171,8 @@ fn to_yaml_json(v: &Value) -> Result<serde_json::Value, String> {
             serde_json::Value::Array(l.iter().map(to_yaml_json).collect::<Result<_, _>>()?)
         }
         Value::Map(m) => serde_json::Value::Object(
-            m.iter()
+            m.read()
+                .iter()
                 .map(|(k, x)| Ok((k.clone(), to_yaml_json(x)?)))
                 .collect::<Result<_, String>>()?,
         ),
@@ -343,6 +344,7 @@ fn toml_scalar(v: &Value) -> Option<String> {
         }
         Value::Map(m) => {
             let items: Option<Vec<String>> = m
+                .read()
                 .iter()
                 .map(|(k, x)| Some(format!("{} = {}", toml_key(k), toml_scalar(x)?)))
                 .collect();
@@ -371,13 +373,13 @@ fn to_toml(v: &Value) -> String {
                 p.push(toml_key(k));
                 let pad = "  ".repeat(depth);
                 out.push_str(&format!("\n{pad}[{}]\n", p.join(".")));
-                table(out, sub, &p, depth + 1);
+                table(out, &sub.read(), &p, depth + 1);
             }
         }
     }
     let mut out = String::new();
     match v {
-        Value::Map(m) => table(&mut out, m, &[], 0),
+        Value::Map(m) => table(&mut out, &m.read(), &[], 0),
         _ => return "toml: top-level values must be Go maps or structs".into(),
     }
     out
@@ -514,7 +516,7 @@ pub(crate) fn register(map: &mut FuncMap, context: Arc<dyn ChartContext>) {
         let text = s(&a, 0).to_owned();
         let name = match &a[1] {
             Value::Map(m) => match m.get("Template") {
-                Some(Value::Map(t)) => t.get("Name").and_then(Value::as_str).map(str::to_owned),
+                Some(Value::Map(t)) => t.get("Name").and_then(|n| n.as_str().map(str::to_owned)),
                 _ => None,
             },
             _ => None,

@@ -31,7 +31,7 @@ fn blocks(v: &Value, depth: usize, out: &mut Vec<Value>) {
                 out.push(v.clone());
             }
             if depth < 3 {
-                m.values().for_each(|x| blocks(x, depth + 1, out));
+                m.read().values().for_each(|x| blocks(x, depth + 1, out));
             }
         }
         Value::List(l) if depth > 0 && !l.is_empty() => out.push(v.clone()),

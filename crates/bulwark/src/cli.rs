@@ -23,6 +23,8 @@ pub enum Command {
     Scan(ScanArgs),
     /// List the built-in rules, or show one rule's documentation
     Rules(RulesArgs),
+    /// Render a Helm chart as Helm v4 does
+    Template(TemplateArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -127,4 +129,58 @@ pub struct RulesArgs {
 pub enum RulesFormat {
     Table,
     Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TemplateOutput {
+    /// The `helm template` stream (`# Source:` documents in install order, hooks last)
+    Yaml,
+    /// `{template path: rendered text}`, keys sorted
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// Chart folder or .tgz archive
+    pub chart: PathBuf,
+
+    /// Values file, merged left to right over the chart's defaults; repeatable
+    #[arg(long = "values", short = 'f', value_name = "FILE")]
+    pub values: Vec<PathBuf>,
+
+    /// Set a value (`a.b=c`, lists with `{x,y}`); repeatable
+    #[arg(long = "set", value_name = "K=V")]
+    pub set: Vec<String>,
+
+    /// Set a value kept as a string; repeatable
+    #[arg(long, value_name = "K=V")]
+    pub set_string: Vec<String>,
+
+    /// Set a value given as JSON; repeatable
+    #[arg(long, value_name = "K=JSON")]
+    pub set_json: Vec<String>,
+
+    /// Set a value to the contents of a file; repeatable
+    #[arg(long, value_name = "K=PATH")]
+    pub set_file: Vec<String>,
+
+    /// Release name
+    #[arg(long, default_value = "release-name")]
+    pub name: String,
+
+    /// Release namespace
+    #[arg(long, short = 'n', default_value = "default")]
+    pub namespace: String,
+
+    /// Kubernetes version of `.Capabilities.KubeVersion` (default v1.36.0)
+    #[arg(long, value_name = "V")]
+    pub kube_version: Option<String>,
+
+    /// Extra `.Capabilities.APIVersions` entry; repeatable
+    #[arg(long, short = 'a', value_name = "GROUP/VERSION")]
+    pub api_versions: Vec<String>,
+
+    /// Output format
+    #[arg(long, short = 'o', value_enum, default_value_t = TemplateOutput::Yaml)]
+    pub output: TemplateOutput,
 }

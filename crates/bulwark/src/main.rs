@@ -7,6 +7,7 @@ mod cli;
 mod discover;
 mod rules_cmd;
 mod scan;
+mod template_cmd;
 
 use std::process::ExitCode;
 
@@ -17,6 +18,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         cli::Command::Scan(args) => scan::run(args),
         cli::Command::Rules(args) => rules_cmd::run(args),
+        cli::Command::Template(args) => template_cmd::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
