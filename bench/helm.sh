@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Benchmark: rendering the chart corpus with default values. bulwark runs one
+# `bulwark template CHART --output json` process per chart (as CI would); the Helm v4 SDK
+# renders every chart from one process (helm-render.py --serve), so it pays its start-up once.
+#
+#   bash bench/helm.sh [RUNS]        # default 3 runs each, median reported
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-3}
+shared=${BULWARK_SHARED:-../shared}
+eval "$(bash "$shared/tools/install-peers.sh" --env)"
+if [[ -z ${HELM_PY:-} ]]; then echo "no Helm SDK oracle (needs Python >= 3.12)" >&2; exit 2; fi
+cargo build -q --release -p bulwark
+bin=$PWD/target/release/bulwark
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+charts=$(cd "$shared/corpus/charts" && find . -mindepth 2 -maxdepth 2 -type d | sort | sed 's#^\./##')
+n=$(echo "$charts" | wc -l)
+printf '%s\n' $charts | while read -r c; do
+  printf '{"chart": "%s"}\n' "$shared/corpus/charts/$c"
+done > "$work/requests.jsonl"
+
+measure() {
+  local runs=$1; shift
+  local times=() peak=0
+  for ((i = 0; i < runs; i++)); do
+    local t0 t1 rss
+    t0=$(date +%s.%N)
+    /usr/bin/time -f '%M' -o "$work/rss" "$@" >/dev/null 2>"$work/stderr" || true
+    t1=$(date +%s.%N)
+    rss=$(tail -1 "$work/rss")
+    times+=("$(echo "$t1 - $t0" | bc -l)")
+    ((rss > peak)) && peak=$rss
+  done
+  echo "$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') $peak"
+}
+
+read -r b_t b_m < <(measure "$runs" bash -c "for c in $(echo $charts); do '$bin' template '$shared/corpus/charts/'\$c --output json >/dev/null 2>&1 || true; done")
+read -r h_t h_m < <(measure "$runs" bash -c "'$HELM_PY' '$shared/tools/helm-render.py' --serve < '$work/requests.jsonl'")
+
+ratio() { echo "scale=1; $1 / $2" | bc -l; }
+echo "Chart corpus: $n charts, default values, $(nproc) cores, $(date -u +%Y-%m-%d)"
+echo
+echo "| renderer | wall time (median of $runs) | peak RSS | bulwark is faster by |"
+echo "| --- | --- | --- | --- |"
+printf '| bulwark %s, one process per chart | %.3f s | %d MiB (largest process) | — |\n' "$("$bin" --version | cut -d' ' -f2)" "$b_t" $((b_m / 1024))
+printf '| Helm v4 SDK (helm-render.py --serve), one process | %.3f s | %d MiB | %sx |\n' "$h_t" $((h_m / 1024)) "$(ratio "$h_t" "$b_t")"
