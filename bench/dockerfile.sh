@@ -18,20 +18,7 @@ mkdir -p "$work/.cache"
 nfiles=$(find "$work" -type f -name Dockerfile ! -path "$work/.cache/*" | wc -l)
 find "$work" -type f -name Dockerfile ! -path "$work/.cache/*" > "$work/.cache/list"
 
-measure() {
-  local runs=$1; shift
-  local times=() peak=0
-  for ((i = 0; i < runs; i++)); do
-    local t0 t1 rss
-    t0=$(date +%s.%N)
-    /usr/bin/time -f '%M' -o "$work/.cache/rss" "$@" >/dev/null 2>"$work/.cache/stderr" || true
-    t1=$(date +%s.%N)
-    rss=$(tail -1 "$work/.cache/rss")
-    times+=("$(echo "$t1 - $t0" | bc -l)")
-    ((rss > peak)) && peak=$rss
-  done
-  echo "$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') $peak"
-}
+source bench/lib.sh
 
 read -r b_t b_m < <(measure "$runs" "$bin" scan "$work" --format json -o "$work/.cache/bulwark.json")
 # hadolint once per file, sequentially, as a CI step per Dockerfile does
@@ -40,7 +27,6 @@ read -r t_t t_m < <(measure "$runs" "$peers/trivy" config --quiet --skip-check-u
   --disable-telemetry --misconfig-scanners dockerfile --cache-dir "$work/.cache/trivy" --format json \
   -o "$work/.cache/trivy.json" "$work")
 
-ratio() { echo "scale=1; $1 / $2" | bc -l; }
 echo "Dockerfile corpus: $nfiles files, $(nproc) cores, $(date -u +%Y-%m-%d)"
 echo
 echo "| tool | wall time (median of $runs) | peak RSS | bulwark is faster by |"

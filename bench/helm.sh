@@ -20,25 +20,11 @@ printf '%s\n' $charts | while read -r c; do
   printf '{"chart": "%s"}\n' "$shared/corpus/charts/$c"
 done > "$work/requests.jsonl"
 
-measure() {
-  local runs=$1; shift
-  local times=() peak=0
-  for ((i = 0; i < runs; i++)); do
-    local t0 t1 rss
-    t0=$(date +%s.%N)
-    /usr/bin/time -f '%M' -o "$work/rss" "$@" >/dev/null 2>"$work/stderr" || true
-    t1=$(date +%s.%N)
-    rss=$(tail -1 "$work/rss")
-    times+=("$(echo "$t1 - $t0" | bc -l)")
-    ((rss > peak)) && peak=$rss
-  done
-  echo "$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') $peak"
-}
+source bench/lib.sh
 
 read -r b_t b_m < <(measure "$runs" bash -c "for c in $(echo $charts); do '$bin' template '$shared/corpus/charts/'\$c --output json >/dev/null 2>&1 || true; done")
 read -r h_t h_m < <(measure "$runs" bash -c "'$HELM_PY' '$shared/tools/helm-render.py' --serve < '$work/requests.jsonl'")
 
-ratio() { echo "scale=1; $1 / $2" | bc -l; }
 echo "Chart corpus: $n charts, default values, $(nproc) cores, $(date -u +%Y-%m-%d)"
 echo
 echo "| renderer | wall time (median of $runs) | peak RSS | bulwark is faster by |"

@@ -22,23 +22,7 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/.cache"
 nfiles=$(find "$work" -type f ! -path "$work/.cache/*" | wc -l)
 
-# measure NAME RUNS CMD... -> prints "median_seconds peak_kib"
-measure() {
-  local runs=$1; shift
-  local times=() peak=0
-  for ((i = 0; i < runs; i++)); do
-    local t0 t1 rss
-    t0=$(date +%s.%N)
-    /usr/bin/time -f '%M' -o "$work/.cache/rss" "$@" >/dev/null 2>"$work/.cache/stderr" || true
-    t1=$(date +%s.%N)
-    rss=$(tail -1 "$work/.cache/rss")
-    times+=("$(echo "$t1 - $t0" | bc -l)")
-    ((rss > peak)) && peak=$rss
-  done
-  local median
-  median=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  echo "$median $peak"
-}
+source bench/lib.sh
 
 read -r b_t b_m < <(measure "$runs" "$bin" scan "$work" --format json -o "$work/.cache/bulwark.json")
 read -r t_t t_m < <(measure "$runs" "$peers/trivy" config --quiet --skip-check-update --skip-version-check \
@@ -46,7 +30,6 @@ read -r t_t t_m < <(measure "$runs" "$peers/trivy" config --quiet --skip-check-u
 read -r c_t c_m < <(measure 1 env PYTHONHASHSEED=0 "$peers/checkov" --framework kubernetes --skip-download \
   -o json -d "$work")
 
-ratio() { echo "scale=1; $1 / $2" | bc -l; }
 echo "Manifest corpus: $nfiles files ($(du -sh --exclude=.cache "$work" | cut -f1)), $(nproc) cores, $(date -u +%Y-%m-%d)"
 echo
 echo "| tool | wall time (median) | peak RSS | bulwark is faster by |"
