@@ -179,42 +179,7 @@ impl fmt::Display for Value {
 /// Go's `strconv.FormatFloat(f, 'g', -1, 64)` (what `%v` prints for a `float64`): shortest
 /// digits, exponent form when the decimal exponent is below -4 or at least 6.
 pub fn format_go_float(f: f64) -> String {
-    if f.is_nan() {
-        return "NaN".to_owned();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { "+Inf" } else { "-Inf" }.to_owned();
-    }
-    if f == 0.0 {
-        return if f.is_sign_negative() { "-0" } else { "0" }.to_owned();
-    }
-    let sci = format!("{f:e}");
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let (neg, mantissa) = match mantissa.strip_prefix('-') {
-        Some(m) => (true, m),
-        None => (false, mantissa),
-    };
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let sign = if neg { "-" } else { "" };
-    if !(-4..6).contains(&exp) {
-        let (first, rest) = digits.split_at(1);
-        let dot = if rest.is_empty() { "" } else { "." };
-        let esign = if exp < 0 { '-' } else { '+' };
-        return format!("{sign}{first}{dot}{rest}e{esign}{:02}", exp.abs());
-    }
-    let point = exp + 1;
-    let body = if point <= 0 {
-        format!("0.{}{digits}", "0".repeat(point.unsigned_abs() as usize))
-    } else {
-        let point = point as usize;
-        if digits.len() <= point {
-            format!("{digits}{}", "0".repeat(point - digits.len()))
-        } else {
-            format!("{}.{}", &digits[..point], &digits[point..])
-        }
-    };
-    format!("{sign}{body}")
+    bulwark_gotmpl::fmt::format_float(f, 'g', -1)
 }
 
 /// Why a values path did not resolve (Helm's `ErrNoTable` / `ErrNoValue`).
@@ -273,6 +238,28 @@ mod tests {
             (0.00001, "1e-05"),
             (123456789.0, "1.23456789e+08"),
             (-2.0, "-2"),
+        ] {
+            assert_eq!(format_go_float(f), want, "{f}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod float_format_tests {
+    use super::format_go_float;
+
+    #[test]
+    fn formats_like_go_strconv_g() {
+        for (f, want) in [
+            (1e6, "1e+06"),
+            (123456.0, "123456"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (3.14, "3.14"),
+            (-0.0, "-0"),
+            (f64::INFINITY, "+Inf"),
+            (f64::NAN, "NaN"),
+            (1.234567895e8, "1.234567895e+08"),
         ] {
             assert_eq!(format_go_float(f), want, "{f}");
         }
