@@ -175,8 +175,8 @@ impl<const N: usize> Mont<N> {
         let mut t_hi: u64 = 0;
         for &bi in b {
             let mut c = 0u64;
-            for j in 0..N {
-                (t[j], c) = mac(t[j], a[j], bi, c);
+            for (tj, &aj) in t.iter_mut().zip(a) {
+                (*tj, c) = mac(*tj, aj, bi, c);
             }
             let (s, o1) = t_hi.overflowing_add(c);
             let q = t[0].wrapping_mul(self.m_inv);
@@ -194,6 +194,55 @@ impl<const N: usize> Mont<N> {
         t
     }
 
+    /// `a²·R⁻¹ mod m`: the product with each cross term computed once, then reduced.
+    fn sqr(&self, a: &Limbs<N>) -> Limbs<N> {
+        let mut t = vec![0u64; 2 * N];
+        let t = &mut t[..2 * N];
+        // Cross terms a[i]·a[j], i < j.
+        for i in 0..N {
+            let mut c = 0u64;
+            let row = &mut t[2 * i + 1..i + N];
+            for (tj, &aj) in row.iter_mut().zip(&a[i + 1..]) {
+                (*tj, c) = mac(*tj, a[i], aj, c);
+            }
+            t[i + N] = c;
+        }
+        // Double them, then add the squares a[i]².
+        let mut carry = 0u64;
+        for v in t.iter_mut() {
+            let x = *v;
+            *v = (x << 1) | carry;
+            carry = x >> 63;
+        }
+        let mut c = 0u64;
+        for (pair, &ai) in t.chunks_exact_mut(2).zip(a) {
+            let (v, c1) = mac(pair[0], ai, ai, c);
+            pair[0] = v;
+            let (v, c2) = pair[1].overflowing_add(c1);
+            pair[1] = v;
+            c = u64::from(c2);
+        }
+        // Montgomery reduction of the 2N-limb square (below m·R).
+        let mut extra = 0u64;
+        for i in 0..N {
+            let q = t[i].wrapping_mul(self.m_inv);
+            let mut c = 0u64;
+            for (tk, &mj) in t[i..i + N].iter_mut().zip(&self.m) {
+                (*tk, c) = mac(*tk, q, mj, c);
+            }
+            let (s, o1) = t[i + N].overflowing_add(c);
+            let (s, o2) = s.overflowing_add(extra);
+            t[i + N] = s;
+            extra = u64::from(o1) + u64::from(o2);
+        }
+        let mut out = [0u64; N];
+        out.copy_from_slice(&t[N..]);
+        if geq(&out, extra, &self.m) {
+            sub_assign(&mut out, &self.m);
+        }
+        out
+    }
+
     fn to_mont(&self, a: &Limbs<N>) -> Limbs<N> {
         self.mul(a, &self.r2)
     }
@@ -202,7 +251,7 @@ impl<const N: usize> Mont<N> {
     /// Not constant-time: it runs on candidates, most of them discarded.
     fn pow(&self, base: &Limbs<N>, exp: &Limbs<N>) -> Limbs<N> {
         const W: usize = 5;
-        let sq = self.mul(base, base);
+        let sq = self.sqr(base);
         let mut table = [*base; 1 << (W - 1)];
         for i in 1..table.len() {
             table[i] = self.mul(&table[i - 1], &sq);
@@ -214,7 +263,7 @@ impl<const N: usize> Mont<N> {
         while i > 0 {
             if !bit(i - 1) {
                 if started {
-                    acc = self.mul(&acc, &acc);
+                    acc = self.sqr(&acc);
                 }
                 i -= 1;
                 continue;
@@ -228,7 +277,7 @@ impl<const N: usize> Mont<N> {
             for k in (low..i).rev() {
                 val = (val << 1) | usize::from(bit(k));
                 if started {
-                    acc = self.mul(&acc, &acc);
+                    acc = self.sqr(&acc);
                 }
             }
             if started {
@@ -288,7 +337,7 @@ fn probably_prime<const N: usize>(n: &Limbs<N>, rounds: usize, rng: &mut impl Rn
         }
         let mut witness = true;
         for _ in 1..s {
-            x = mont.mul(&x, &x);
+            x = mont.sqr(&x);
             if x == minus_one {
                 witness = false;
                 break;
@@ -463,6 +512,25 @@ mod tests {
             let (bb, eb, mb) = (to_biguint(&b), to_biguint(&e), to_biguint(&m));
             assert_eq!(got, bb.modpow(&eb, &mb));
         }
+    }
+
+    #[test]
+    fn squaring_matches_multiplication() {
+        let mut rng = OsRng;
+        for _ in 0..50 {
+            let mut m = random_limbs::<5>(&mut rng);
+            m[0] |= 1;
+            m[4] |= 1 << 63;
+            let mont = Mont::new(m);
+            let mut a = random_limbs::<5>(&mut rng);
+            a[4] &= !(1 << 63);
+            assert_eq!(mont.sqr(&a), mont.mul(&a, &a));
+        }
+        let m = [u64::MAX; 3];
+        let mont = Mont::new(m);
+        let mut a = m;
+        a[0] -= 1;
+        assert_eq!(mont.sqr(&a), mont.mul(&a, &a));
     }
 
     fn mont_reduce_input(b: &Limbs<4>, m: &Limbs<4>) -> Limbs<4> {
