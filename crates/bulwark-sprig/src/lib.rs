@@ -29,6 +29,7 @@ mod dates;
 mod der;
 pub mod gotime;
 mod keys;
+mod prime;
 mod random;
 pub mod semver;
 
