@@ -397,27 +397,9 @@ pub(crate) fn register(map: &mut FuncMap, context: Arc<dyn ChartContext>) {
         Ok(Value::from(to_yaml(&a[0]).unwrap_or_default()))
     });
     map.insert_fn("fromYaml", Signature::fixed(&[Str]), |_, a| {
-        let mut m = Map::new();
-        match yaml_first_doc(s(&a, 0)) {
-            Ok(serde_json::Value::Object(o)) => {
-                return Ok(Value::map(
-                    o.iter()
-                        .map(|(k, v)| (k.clone(), from_json_value(v)))
-                        .collect(),
-                ));
-            }
-            Ok(serde_json::Value::Null) => {}
-            Ok(other) => {
-                m.insert(
-                    "Error".into(),
-                    Value::from(unmarshal_error(&other, "map[string]interface {}")),
-                );
-            }
-            Err(e) => {
-                m.insert("Error".into(), Value::from(e));
-            }
-        }
-        Ok(Value::map(m))
+        Ok(decoded_map(yaml_first_doc(s(&a, 0)), |other| {
+            unmarshal_error(other, "map[string]interface {}")
+        }))
     });
     map.insert_fn("fromYamlArray", Signature::fixed(&[Str]), |_, a| {
         Ok(match yaml_first_doc(s(&a, 0)) {
@@ -450,30 +432,12 @@ pub(crate) fn register(map: &mut FuncMap, context: Arc<dyn ChartContext>) {
         go_json(&a[0], false, None).map(Value::from).map_err(err)
     });
     map.insert_fn("fromJson", Signature::fixed(&[Str]), |_, a| {
-        let mut m = Map::new();
-        match parse_json(s(&a, 0)) {
-            Ok(serde_json::Value::Object(o)) => {
-                return Ok(Value::map(
-                    o.iter()
-                        .map(|(k, v)| (k.clone(), from_json_value(v)))
-                        .collect(),
-                ));
-            }
-            Ok(serde_json::Value::Null) => {}
-            Ok(other) => {
-                m.insert(
-                    "Error".into(),
-                    Value::from(format!(
-                        "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
-                        json_kind(&other)
-                    )),
-                );
-            }
-            Err(e) => {
-                m.insert("Error".into(), Value::from(e));
-            }
-        }
-        Ok(Value::map(m))
+        Ok(decoded_map(parse_json(s(&a, 0)), |other| {
+            format!(
+                "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+                json_kind(other)
+            )
+        }))
     });
     map.insert_fn("fromJsonArray", Signature::fixed(&[Str]), |_, a| {
         Ok(match parse_json(s(&a, 0)) {
@@ -555,4 +519,31 @@ pub(crate) fn register(map: &mut FuncMap, context: Arc<dyn ChartContext>) {
         move |_, a| Ok(context.lookup(s(&a, 0), s(&a, 1), s(&a, 2), s(&a, 3))),
     );
     let _ = format_float_g;
+}
+
+/// What `fromYaml`/`fromJson` return for a decoded document: the map, an empty map for null,
+/// or `{"Error": …}` (a decoding error, or `mismatch`'s text when the document is not a map),
+/// as Helm does.
+fn decoded_map<E: Into<String>>(
+    decoded: Result<serde_json::Value, E>,
+    mismatch: impl Fn(&serde_json::Value) -> String,
+) -> Value {
+    let mut m = Map::new();
+    match decoded {
+        Ok(serde_json::Value::Object(o)) => {
+            return Value::map(
+                o.iter()
+                    .map(|(k, v)| (k.clone(), from_json_value(v)))
+                    .collect(),
+            );
+        }
+        Ok(serde_json::Value::Null) => {}
+        Ok(other) => {
+            m.insert("Error".into(), Value::from(mismatch(&other)));
+        }
+        Err(e) => {
+            m.insert("Error".into(), Value::from(e.into()));
+        }
+    }
+    Value::map(m)
 }
