@@ -2,22 +2,8 @@
 //! and analysing each RUN as shell: `cargo run --release -p bulwark-dockerfile --example parse_time [DIR]`.
 #![allow(clippy::print_stdout)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            walk(&p, out);
-        } else if p.file_name().is_some_and(|n| n == "Dockerfile") {
-            out.push(p);
-        }
-    }
-}
 
 fn main() {
     let dir = std::env::args()
@@ -26,8 +12,10 @@ fn main() {
         .unwrap_or_else(|| {
             PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/dockerfiles")
         });
-    let mut files = Vec::new();
-    walk(&dir, &mut files);
+    let files: Vec<PathBuf> = bulwark_test::walk_files(&dir)
+        .into_iter()
+        .filter(|p| p.file_name().is_some_and(|n| n == "Dockerfile"))
+        .collect();
     let texts: Vec<String> = files
         .iter()
         .filter_map(|p| std::fs::read(p).ok())

@@ -5,24 +5,13 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            walk(&p, out);
-        } else if p
-            .extension()
-            .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
-            && ![".trivy.json", ".checkov.json", ".kv.json"]
-                .iter()
-                .any(|g| p.to_string_lossy().ends_with(g))
-        {
-            out.push(p);
-        }
-    }
+/// YAML and JSON files, not the peer goldens beside the manifests.
+fn is_manifest(p: &Path) -> bool {
+    p.extension()
+        .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
+        && ![".trivy.json", ".checkov.json", ".kv.json"]
+            .iter()
+            .any(|g| p.to_string_lossy().ends_with(g))
 }
 
 fn main() {
@@ -32,8 +21,10 @@ fn main() {
         .unwrap_or_else(|| {
             Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/manifests")
         });
-    let mut files = Vec::new();
-    walk(&dir, &mut files);
+    let files: Vec<PathBuf> = bulwark_test::walk_files(&dir)
+        .into_iter()
+        .filter(|p| is_manifest(p))
+        .collect();
     let texts: Vec<String> = files
         .iter()
         .filter_map(|f| std::fs::read_to_string(f).ok())
