@@ -1,6 +1,6 @@
 use bulwark_core::Finding;
 
-use super::pkg_command::{run_scripts, with_others, word_list};
+use super::pkg_command::{run_scripts, unpinned_finding};
 use crate::context::DockerfileCtx;
 use crate::registry::{Check, Rule};
 
@@ -60,23 +60,13 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
             .flat_map(|c| c.operands(&["t", "virtual", "repository", "X"]))
             .filter(|w| w.value != "add" && !pinned(&w.value))
             .collect();
-        let Some(first) = unpinned.first() else {
-            continue;
-        };
-        let noun = if unpinned.len() == 1 {
-            "package"
-        } else {
-            "packages"
-        };
-        let f = ctx
-            .finding(
-                first.span,
-                format!(
-                    "`apk add` installs {noun} {} without a pinned version",
-                    word_list(&unpinned)
-                ),
-            )
-            .with_label("no `=<version>`");
-        out.push(with_others(ctx, f, &unpinned[1..], "not pinned either"));
+        out.extend(unpinned_finding(
+            ctx,
+            "apk add",
+            "installs",
+            ("package", "packages"),
+            &unpinned,
+            "no `=<version>`",
+        ));
     }
 }

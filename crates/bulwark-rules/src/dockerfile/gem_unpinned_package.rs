@@ -1,6 +1,6 @@
 use bulwark_core::Finding;
 
-use super::pkg_command::{run_scripts, with_others, word_list};
+use super::pkg_command::{run_scripts, unpinned_finding};
 use crate::context::DockerfileCtx;
 use crate::registry::{Check, Rule};
 
@@ -67,19 +67,13 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
                 }
             }
         }
-        let Some(first) = unpinned.first() else {
-            continue;
-        };
-        let noun = if unpinned.len() == 1 { "gem" } else { "gems" };
-        let f = ctx
-            .finding(
-                first.span,
-                format!(
-                    "`gem install` installs {noun} {} without a pinned version",
-                    word_list(&unpinned)
-                ),
-            )
-            .with_label("no `:<version>`");
-        out.push(with_others(ctx, f, &unpinned[1..], "not pinned either"));
+        out.extend(unpinned_finding(
+            ctx,
+            "gem install",
+            "installs",
+            ("gem", "gems"),
+            &unpinned,
+            "no `:<version>`",
+        ));
     }
 }

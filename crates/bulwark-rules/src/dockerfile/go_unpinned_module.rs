@@ -1,6 +1,6 @@
 use bulwark_core::Finding;
 
-use super::pkg_command::{run_scripts, with_others, word_list};
+use super::pkg_command::{run_scripts, unpinned_finding};
 use crate::context::DockerfileCtx;
 use crate::registry::{Check, Rule};
 
@@ -85,23 +85,13 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
                 _ => {}
             }
         }
-        let Some(first) = unpinned.first() else {
-            continue;
-        };
-        let noun = if unpinned.len() == 1 {
-            "package"
-        } else {
-            "packages"
-        };
-        let f = ctx
-            .finding(
-                first.span,
-                format!(
-                    "`go {sub}` fetches {noun} {} without a pinned version",
-                    word_list(&unpinned)
-                ),
-            )
-            .with_label("no `@<version>` (`@latest` is not one)");
-        out.push(with_others(ctx, f, &unpinned[1..], "not pinned either"));
+        out.extend(unpinned_finding(
+            ctx,
+            &format!("go {sub}"),
+            "fetches",
+            ("package", "packages"),
+            &unpinned,
+            "no `@<version>` (`@latest` is not one)",
+        ));
     }
 }

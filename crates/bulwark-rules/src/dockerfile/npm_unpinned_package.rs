@@ -1,6 +1,6 @@
 use bulwark_core::Finding;
 
-use super::pkg_command::{after_subcommand, run_scripts, with_others, word_list};
+use super::pkg_command::{after_subcommand, run_scripts, unpinned_finding};
 use crate::context::DockerfileCtx;
 use crate::registry::{Check, Rule};
 
@@ -86,24 +86,17 @@ fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Finding>) {
                 .into_iter()
                 .filter(|w| !pinned(&w.value))
                 .collect();
-            let Some(first) = unpinned.first() else {
+            let Some(f) = unpinned_finding(
+                ctx,
+                "npm install",
+                "installs",
+                ("package", "packages"),
+                &unpinned,
+                "no `@<version>`",
+            ) else {
                 continue;
             };
-            let noun = if unpinned.len() == 1 {
-                "package"
-            } else {
-                "packages"
-            };
-            let f = ctx
-                .finding(
-                    first.span,
-                    format!(
-                        "`npm install` installs {noun} {} without a pinned version",
-                        word_list(&unpinned)
-                    ),
-                )
-                .with_label("no `@<version>`");
-            out.push(with_others(ctx, f, &unpinned[1..], "not pinned either"));
+            out.push(f);
             break;
         }
     }

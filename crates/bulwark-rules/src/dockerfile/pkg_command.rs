@@ -310,3 +310,28 @@ pub(crate) fn nested_commands<'a>(c: &PkgCommand<'a>) -> Option<(&'a Word, Vec<V
     let list = super::shellcheck::parse::parse(&w.value);
     Some((w, super::shellcheck::parse::simple_commands(&list)))
 }
+
+/// The finding of the unpinned-package rules: "`{command}` {verb} {noun} `a`, `b` … without
+/// a pinned version", at the first unpinned word, labelled `label`, with the other unpinned
+/// words as secondary labels. `None` when every word is pinned.
+pub(crate) fn unpinned_finding(
+    ctx: &DockerfileCtx<'_>,
+    command: &str,
+    verb: &str,
+    (one, many): (&str, &str),
+    unpinned: &[&Word],
+    label: &str,
+) -> Option<bulwark_core::Finding> {
+    let first = unpinned.first()?;
+    let noun = if unpinned.len() == 1 { one } else { many };
+    let f = ctx
+        .finding(
+            first.span,
+            format!(
+                "`{command}` {verb} {noun} {} without a pinned version",
+                word_list(unpinned)
+            ),
+        )
+        .with_label(label);
+    Some(with_others(ctx, f, &unpinned[1..], "not pinned either"))
+}
