@@ -1,11 +1,14 @@
 //! Developer tasks. `cargo xtask docs` regenerates `docs/rules/` from the rules' doc
 //! comments; `cargo xtask docs --check` (and the test below) fails when they are stale.
+//! `cargo xtask helm-goldens` regenerates the Helm differential goldens ([`helm_goldens`]).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use bulwark_core::RuleFamily;
 use bulwark_rules::all_rules;
+
+pub mod helm_goldens;
 
 /// The repository root.
 pub fn root() -> PathBuf {

@@ -32,8 +32,21 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         }
+        ["helm-goldens", filters @ ..] => {
+            let filters: Vec<String> = filters.iter().map(|s| s.to_string()).collect();
+            match xtask::helm_goldens::write_helm_goldens(&xtask::root(), &filters) {
+                Ok(n) => {
+                    println!("wrote {n} differential goldens");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         _ => {
-            eprintln!("usage: cargo xtask docs [--check]");
+            eprintln!("usage: cargo xtask docs [--check] | cargo xtask helm-goldens [CHART-OR-VARIANT ...]");
             ExitCode::from(2)
         }
     }

@@ -7,6 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod differential;
+
 /// The shared folder: `$BULWARK_SHARED`, else `<workspace>/../shared`.
 pub fn shared_dir() -> PathBuf {
     if let Some(p) = std::env::var_os("BULWARK_SHARED") {

@@ -233,8 +233,11 @@ fn parse_error_message(filename: &str, message: &str) -> String {
 }
 
 /// Helm v4's rewording of an execution error: `required`/`fail` messages as
-/// `execution error at (location): message`, other Go errors as
-/// `location\n  executing "name" at <node>:\n    message`.
+/// `execution error at (location): message`; otherwise Go's chain of errors (each
+/// `error calling include:` wraps the included template's error) becomes one
+/// `location\n  executing "name" at <node>:\n    message` block per template, as long as
+/// every link of the chain is a template error; a chain ending in another error (`error
+/// calling index: index of nil pointer`, a failing `tpl`) keeps Go's one-line message.
 fn exec_error_message(filename: &str, message: &str) -> String {
     let tokens: Vec<&str> = message.splitn(3, ": ").collect();
     if tokens.len() != 3 {
@@ -250,17 +253,39 @@ fn exec_error_message(filename: &str, message: &str) -> String {
             &tokens[2][a + WARN_START.len()..b]
         );
     }
-    let rest = tokens[2];
-    if let Some(body) = rest.strip_prefix("executing ")
-        && let Some(at) = body.find(" at <")
-        && let Some(end) = body[at..].find(">: ")
-    {
+    let mut blocks = String::new();
+    let mut rest = message;
+    loop {
+        let Some(link) = rest.strip_prefix("template: ") else {
+            return message.to_owned();
+        };
+        let Some((location, body)) = link.split_once(": executing ") else {
+            // `template: no template "x" associated with template "gotpl"`.
+            blocks.push_str(rest);
+            break;
+        };
+        let Some(at) = body.find(" at <") else {
+            return message.to_owned();
+        };
+        let Some(end) = body[at..].find(">: ") else {
+            return message.to_owned();
+        };
         let head = &body[..at + end + 1];
         let msg = &body[at + end + 3..];
-        let msg = msg.replace(": template: ", ":\ntemplate: ");
-        return format!("{location}\n  executing {head}:\n    {msg}");
+        blocks.push_str(&format!("{location}\n  executing {head}:\n    "));
+        // Go wraps a function's error (`%w`): the chain goes on with it.
+        if let Some(call) = msg.strip_prefix("error calling ")
+            && let Some((name, inner)) = call.split_once(": ")
+            && !name.contains(' ')
+        {
+            blocks.push_str(&format!("error calling {name}:\n"));
+            rest = inner;
+            continue;
+        }
+        blocks.push_str(msg);
+        break;
     }
-    message.to_owned()
+    blocks
 }
 
 /// Renders every template of a prepared chart as Helm's engine does.
@@ -344,6 +369,22 @@ mod tests {
             exec_error_message("a/t.yaml", m),
             "a/t.yaml:16:21\n  executing \"a/t.yaml\" at <.Values.test.Name>:\n    nil pointer evaluating interface {}.Name"
         );
+    }
+
+    #[test]
+    fn nested_include_errors_become_one_block_per_template() {
+        let m = "template: e/t/a.yaml:1:3: executing \"e/t/a.yaml\" at <include \"mid\" .>: error calling include: template: e/t/_h.tpl:1:27: executing \"inner\" at <.a.b>: can't evaluate field b in type interface {}";
+        assert_eq!(
+            exec_error_message("e/t/a.yaml", m),
+            "e/t/a.yaml:1:3\n  executing \"e/t/a.yaml\" at <include \"mid\" .>:\n    error calling include:\ne/t/_h.tpl:1:27\n  executing \"inner\" at <.a.b>:\n    can't evaluate field b in type interface {}"
+        );
+        let missing = "template: e/t/a.yaml:1:3: executing \"e/t/a.yaml\" at <include \"x\" .>: error calling include: template: no template \"x\" associated with template \"gotpl\"";
+        assert!(
+            exec_error_message("e/t/a.yaml", missing)
+                .ends_with("error calling include:\ntemplate: no template \"x\" associated with template \"gotpl\"")
+        );
+        let raw = "template: e/t/a.yaml:1:3: executing \"e/t/a.yaml\" at <index .Values \"a\" \"b\">: error calling index: index of nil pointer";
+        assert_eq!(exec_error_message("e/t/a.yaml", raw), raw);
     }
 
     #[test]
