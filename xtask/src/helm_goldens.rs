@@ -7,7 +7,10 @@
 //! default-values golden in `../shared/corpus/charts-golden` are listed by name
 //! (`unchanged`), the others are stored in full (`changed`). Each variant is rendered twice;
 //! templates whose two renders differ (random passwords, generated keys) are listed as
-//! `volatile` and always stored in full. A variant Helm refuses keeps Helm's `error`.
+//! `volatile` and always stored in full, as are the time-dependent templates listed in
+//! `volatile.txt` beside the variants. Texts longer than [`DIGEST_OVER`] bytes (whole CRDs)
+//! are kept as their SHA-256 (`digests`) to keep the goldens small. A variant Helm refuses
+//! keeps Helm's `error`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Write};
@@ -16,6 +19,10 @@ use std::process::{Command, Stdio};
 
 use bulwark_test::differential::{ValuesVariant, values_variants};
 use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+
+/// Changed texts longer than this are stored as a digest.
+pub const DIGEST_OVER: usize = 64 * 1024;
 
 /// The variants root in the repository.
 pub fn variants_root(root: &Path) -> PathBuf {
@@ -33,9 +40,7 @@ pub fn write_helm_goldens(root: &Path, filters: &[String]) -> Result<usize, Stri
     let charts = shared.join("corpus/charts");
     let variants: Vec<ValuesVariant> = values_variants(&variants_root(root))?
         .into_iter()
-        .filter(|v| {
-            filters.is_empty() || filters.iter().any(|f| *f == v.chart || *f == v.id())
-        })
+        .filter(|v| filters.is_empty() || filters.iter().any(|f| *f == v.chart || *f == v.id()))
         .collect();
     let mut requests = String::new();
     for v in &variants {
@@ -43,6 +48,7 @@ pub fn write_helm_goldens(root: &Path, filters: &[String]) -> Result<usize, Stri
         // Twice: templates that differ between the two renders are volatile.
         requests.push_str(&format!("{req}\n{req}\n"));
     }
+    let timed = time_dependent(&variants_root(root))?;
     let responses = serve(&helm_py, &shared, &requests)?;
     if responses.len() != 2 * variants.len() {
         return Err(format!(
@@ -60,7 +66,12 @@ pub fn write_helm_goldens(root: &Path, filters: &[String]) -> Result<usize, Stri
             .as_object()
             .cloned()
             .unwrap_or_default();
-        let golden = golden_of(&pair[0], &pair[1], &default);
+        let extra: BTreeSet<&str> = timed
+            .iter()
+            .filter(|(id, _)| *id == v.id())
+            .map(|(_, t)| t.as_str())
+            .collect();
+        let golden = golden_of(&pair[0], &pair[1], &default, &extra);
         let text = serde_json::to_string_pretty(&golden).map_err(|e| e.to_string())? + "\n";
         std::fs::write(&v.golden, text)
             .map_err(|e| format!("{}: cannot write: {e}", v.golden.display()))?;
@@ -108,14 +119,34 @@ fn serve(helm_py: &str, shared: &Path, requests: &str) -> Result<Vec<Value>, Str
     Ok(out)
 }
 
+/// `(variant id, template)` pairs of `volatile.txt`.
+fn time_dependent(dir: &Path) -> Result<Vec<(String, String)>, String> {
+    let path = dir.join("volatile.txt");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    Ok(text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let mut parts = l.split('\t');
+            let id = parts.next().unwrap_or_default().to_owned();
+            (id, parts.next().unwrap_or_default().to_owned())
+        })
+        .collect())
+}
+
 fn fs_read_json(path: &Path) -> Result<Value, String> {
-    let bytes =
-        std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
     serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// The golden of one variant from two oracle renders and the chart's default render.
-fn golden_of(first: &Value, second: &Value, default: &Map<String, Value>) -> Value {
+fn golden_of(
+    first: &Value,
+    second: &Value,
+    default: &Map<String, Value>,
+    time_dependent: &BTreeSet<&str>,
+) -> Value {
     if let Some(e) = first.get("error").and_then(Value::as_str) {
         return json!({ "error": e });
     }
@@ -124,17 +155,27 @@ fn golden_of(first: &Value, second: &Value, default: &Map<String, Value>) -> Val
         first.as_object().unwrap_or(&empty),
         second.as_object().unwrap_or(&empty),
     );
-    let volatile: BTreeSet<&String> = a.keys().filter(|k| a.get(*k) != b.get(*k)).collect();
+    let volatile: BTreeSet<&String> = a
+        .keys()
+        .filter(|k| a.get(*k) != b.get(*k) || time_dependent.contains(k.as_str()))
+        .collect();
     let mut unchanged = Vec::new();
     let mut changed = BTreeMap::new();
+    let mut digests = BTreeMap::new();
     for (k, text) in a {
+        let long = text.as_str().filter(|t| t.len() > DIGEST_OVER);
         if !volatile.contains(k) && default.get(k) == Some(text) {
             unchanged.push(k.clone());
+        } else if let Some(t) = long.filter(|_| !volatile.contains(k)) {
+            digests.insert(
+                k.clone(),
+                format!("sha256:{:x}", Sha256::digest(t.as_bytes())),
+            );
         } else {
             changed.insert(k.clone(), text.clone());
         }
     }
-    json!({ "unchanged": unchanged, "changed": changed, "volatile": volatile })
+    json!({ "unchanged": unchanged, "changed": changed, "digests": digests, "volatile": volatile })
 }
 
 #[cfg(test)]
@@ -146,11 +187,37 @@ mod tests {
         let default = json!({"c/t/a.yaml": "same", "c/t/b.yaml": "old", "c/t/r.yaml": "x1"});
         let first = json!({"c/t/a.yaml": "same", "c/t/b.yaml": "new", "c/t/r.yaml": "x1"});
         let second = json!({"c/t/a.yaml": "same", "c/t/b.yaml": "new", "c/t/r.yaml": "x2"});
-        let g = golden_of(&first, &second, default.as_object().expect("object"));
+        let g = golden_of(
+            &first,
+            &second,
+            default.as_object().expect("object"),
+            &BTreeSet::new(),
+        );
         assert_eq!(g["unchanged"], json!(["c/t/a.yaml"]));
-        assert_eq!(g["changed"], json!({"c/t/b.yaml": "new", "c/t/r.yaml": "x1"}));
+        assert_eq!(
+            g["changed"],
+            json!({"c/t/b.yaml": "new", "c/t/r.yaml": "x1"})
+        );
         assert_eq!(g["volatile"], json!(["c/t/r.yaml"]));
-        let err = golden_of(&json!({"error": "boom"}), &json!({"error": "boom"}), &Map::new());
+        let long = "x".repeat(DIGEST_OVER + 1);
+        let g = golden_of(
+            &json!({"c/t/crd.yaml": long}),
+            &json!({"c/t/crd.yaml": long}),
+            &Map::new(),
+            &BTreeSet::new(),
+        );
+        assert!(g["changed"].as_object().is_some_and(Map::is_empty));
+        assert!(
+            g["digests"]["c/t/crd.yaml"]
+                .as_str()
+                .is_some_and(|d| d.starts_with("sha256:"))
+        );
+        let err = golden_of(
+            &json!({"error": "boom"}),
+            &json!({"error": "boom"}),
+            &Map::new(),
+            &BTreeSet::from(["c/t/a.yaml"]),
+        );
         assert_eq!(err, json!({"error": "boom"}));
     }
 }

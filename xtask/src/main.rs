@@ -46,7 +46,9 @@ fn main() -> ExitCode {
             }
         }
         _ => {
-            eprintln!("usage: cargo xtask docs [--check] | cargo xtask helm-goldens [CHART-OR-VARIANT ...]");
+            eprintln!(
+                "usage: cargo xtask docs [--check] | cargo xtask helm-goldens [CHART-OR-VARIANT ...]"
+            );
             ExitCode::from(2)
         }
     }

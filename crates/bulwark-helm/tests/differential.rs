@@ -4,11 +4,13 @@
 //! template by template, byte for byte, with the oracle's render kept in
 //! `<variant>.golden.json` (regenerate with `cargo xtask helm-goldens`). Templates the
 //! oracle rendered differently twice (random passwords, generated keys) are compared with
-//! their random tokens masked.
+//! their random tokens masked; very long texts (whole CRDs) are kept as SHA-256 digests.
 //!
-//! User values reach the SDK's render as JSON (see `../shared/tools/helm-render.py`), so
-//! every number of `--set` becomes a `float64` there; the test composes values as the helm
-//! CLI does and then converts numbers the same way.
+//! Values are composed as the oracle (`../shared/tools/helm-render.py`) composes them: the
+//! `-f` file, then each `--set-json`, `--set` and `--set-string` argument parsed on its own
+//! and merged with the CLI's `mergeMaps` (so a later argument replaces a list an earlier one
+//! built, where the helm CLI would parse both into one map), and the result reaches the
+//! SDK's render as JSON, so every number of `--set` becomes a `float64` there.
 //!
 //! Known differences live in `tests/differential/known.txt`, `variant id<TAB>template (or
 //! `error`)<TAB>reason` a line; a new difference, or a listed one that now matches, fails the
@@ -17,7 +19,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use bulwark_helm::{Capabilities, Map, ReleaseOptions, Value, ValueOptions, load, prepare, render};
+use bulwark_helm::loader::merge_maps;
+use bulwark_helm::{
+    Capabilities, Map, ReleaseOptions, Value, ValueOptions, load, prepare, render, strvals,
+};
 use bulwark_test::differential::{ValuesVariant, values_variants};
 use common::{same_shape, shared_dir};
 
@@ -39,15 +44,25 @@ fn through_json(v: Value) -> Value {
 
 fn render_variant(shared: &Path, v: &ValuesVariant) -> Result<BTreeMap<String, String>, String> {
     let chart = load(&shared.join("corpus/charts").join(&v.chart)).map_err(|e| e.to_string())?;
-    let user = ValueOptions {
+    let mut user = ValueOptions {
         value_files: v.values_file.iter().cloned().collect(),
-        json_values: v.set_json.clone(),
-        values: v.set.clone(),
-        string_values: v.set_string.clone(),
         ..ValueOptions::default()
     }
     .merge_values()
     .map_err(|e| e.to_string())?;
+    type Parse = fn(&str, &mut Map) -> Result<(), strvals::StrvalsError>;
+    let flags: [(&[String], Parse); 3] = [
+        (&v.set_json, strvals::parse_json),
+        (&v.set, strvals::parse_into),
+        (&v.set_string, strvals::parse_into_string),
+    ];
+    for (lines, parse) in flags {
+        for line in lines {
+            let mut one = Map::new();
+            parse(line, &mut one).map_err(|e| e.to_string())?;
+            user = merge_maps(user, one);
+        }
+    }
     let user: Map = user
         .into_iter()
         .map(|(k, v)| (k, through_json(v)))
@@ -103,6 +118,9 @@ fn expected(shared: &Path, v: &ValuesVariant) -> Result<Expected, String> {
     }
     for (name, text) in golden["changed"].as_object().into_iter().flatten() {
         texts.insert(name.clone(), text.as_str().unwrap_or_default().to_owned());
+    }
+    for (name, digest) in golden["digests"].as_object().into_iter().flatten() {
+        texts.insert(name.clone(), digest.as_str().unwrap_or_default().to_owned());
     }
     let volatile = golden["volatile"]
         .as_array()
@@ -167,6 +185,7 @@ fn compare(shared: &Path, v: &ValuesVariant) -> Outcome {
             for (name, want) in &texts {
                 let ok = match got.get(name) {
                     Some(g) if g == want => true,
+                    Some(g) if want.starts_with("sha256:") => *want == digest(g),
                     Some(g) if volatile.contains(name) => same_shape(want, g),
                     _ => false,
                 };
@@ -184,6 +203,11 @@ fn compare(shared: &Path, v: &ValuesVariant) -> Outcome {
             }
         }
     }
+}
+
+fn digest(text: &str) -> String {
+    use sha2::Digest;
+    format!("sha256:{:x}", sha2::Sha256::digest(text.as_bytes()))
 }
 
 #[test]

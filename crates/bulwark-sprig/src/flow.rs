@@ -208,9 +208,102 @@ fn ext(p: &str) -> String {
     String::new()
 }
 
+/// A Go (RE2) pattern in the `regex` crate's syntax: Perl classes (`\d`, `\w`, `\s` and
+/// their negations) and word boundaries are ASCII-only in Go, and a `-` right after a class
+/// escape inside brackets (`[\w-.]`) is a literal in Go where the `regex` crate sees a bad
+/// range.
+fn go_syntax(pattern: &str) -> std::borrow::Cow<'_, str> {
+    if !pattern.contains('\\') {
+        return std::borrow::Cow::Borrowed(pattern);
+    }
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars().peekable();
+    // Depth of `[` brackets (POSIX classes like `[:alpha:]` nest one level).
+    let mut in_class = false;
+    let mut class_start = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let Some(e) = chars.next() else {
+                    out.push(c);
+                    break;
+                };
+                let class_escape = match (in_class, e) {
+                    (false, 'd') => Some("[0-9]"),
+                    (false, 'D') => Some("[^0-9]"),
+                    (false, 'w') => Some("[0-9A-Za-z_]"),
+                    (false, 'W') => Some("[^0-9A-Za-z_]"),
+                    (false, 's') => Some("[\\t\\n\\f\\r ]"),
+                    (false, 'S') => Some("[^\\t\\n\\f\\r ]"),
+                    (false, 'b') => Some("(?-u:\\b)"),
+                    (false, 'B') => Some("(?-u:\\B)"),
+                    (true, 'd') => Some("0-9"),
+                    (true, 'D') => Some("[:^digit:]"),
+                    (true, 'w') => Some("0-9A-Za-z_"),
+                    (true, 'W') => Some("[:^word:]"),
+                    (true, 's') => Some("\\t\\n\\f\\r "),
+                    (true, 'S') => Some("[^\\t\\n\\f\\r ]"),
+                    _ => None,
+                };
+                match class_escape {
+                    Some(t) => {
+                        out.push_str(t);
+                        if in_class && chars.peek() == Some(&'-') {
+                            chars.next();
+                            out.push_str("\\-");
+                        }
+                    }
+                    None => {
+                        out.push(c);
+                        out.push(e);
+                    }
+                }
+                class_start = false;
+                continue;
+            }
+            '[' if !in_class => {
+                in_class = true;
+                class_start = true;
+                out.push(c);
+                if chars.peek() == Some(&'^') {
+                    out.push('^');
+                    chars.next();
+                }
+                // A `]` first in a class is a literal.
+                if chars.peek() == Some(&']') {
+                    out.push_str("\\]");
+                    chars.next();
+                }
+                continue;
+            }
+            '[' if in_class && chars.peek() == Some(&':') => {
+                // `[:alpha:]` inside a class.
+                out.push(c);
+                for d in chars.by_ref() {
+                    out.push(d);
+                    if d == ']' {
+                        break;
+                    }
+                }
+            }
+            ']' if in_class && !class_start => {
+                in_class = false;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+        class_start = false;
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn new_regex(pattern: &str) -> Result<regex::Regex, regex::Error> {
+    regex::Regex::new(&go_syntax(pattern))
+}
+
 /// Go's `regexp.MustCompile` panic text for a pattern the `regex` crate refuses.
 fn compile(pattern: &str) -> Result<regex::Regex, FuncError> {
-    regex::Regex::new(pattern).map_err(|e| {
+    new_regex(pattern).map_err(|e| {
         err(format!(
             "regexp: Compile({}): {}",
             go_quote_pattern(pattern),
@@ -244,7 +337,7 @@ fn go_quote_pattern(p: &str) -> String {
 }
 
 fn try_compile(pattern: &str) -> Result<regex::Regex, FuncError> {
-    regex::Regex::new(pattern).map_err(|e| err(go_regex_error(pattern, &e)))
+    new_regex(pattern).map_err(|e| err(go_regex_error(pattern, &e)))
 }
 
 /// Go's `Regexp.FindAllString(s, n)`.
@@ -631,5 +724,21 @@ mod tests {
         assert_eq!(dir("/a/b/c"), "/a/b");
         assert_eq!(base("/a/b/"), "b");
         assert_eq!(ext("x/y.tar.gz"), ".gz");
+    }
+
+    #[test]
+    fn regexes_follow_go_syntax_and_ascii_classes() {
+        let re = |p: &str| new_regex(p).expect(p);
+        // redis-ha's group name check: `-` after `\w` is a literal in Go.
+        assert!(re(r"^[\w-\.]+$").is_match("my-master.1"));
+        assert!(!re(r"^[\w-\.]+$").is_match("a b"));
+        // Perl classes are ASCII in Go.
+        assert!(!re(r"^\d$").is_match("\u{0663}"));
+        assert!(!re(r"^\w+$").is_match("é"));
+        assert!(re(r"^[^\s]+$").is_match("\u{a0}"));
+        assert!(re(r"\bx\b").is_match("a x b"));
+        assert!(re(r"[]a]").is_match("]"));
+        assert!(re(r"[[:alpha:]\d-]+").is_match("a1-"));
+        assert_eq!(go_syntax("a.b"), "a.b");
     }
 }

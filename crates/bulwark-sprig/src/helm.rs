@@ -354,13 +354,20 @@ fn toml_scalar(v: &Value) -> Option<String> {
     })
 }
 
-/// BurntSushi/toml's encoder for maps: plain keys first, then tables, indented by two spaces
-/// per level.
+/// BurntSushi/toml's encoder for maps: plain keys first, then tables and arrays of tables
+/// (lists whose items are all maps), headers indented by two spaces per level below the
+/// top, fields one level deeper; a blank line before each top-level table and each array
+/// table item, unless nothing was written yet.
 fn to_toml(v: &Value) -> String {
-    fn table(out: &mut String, m: &Map, path: &[String], depth: usize) {
-        let pad = "  ".repeat(depth);
+    fn table_items(x: &Value) -> Option<Vec<Value>> {
+        let Value::List(l) = x else { return None };
+        let items = l.to_vec();
+        (!items.is_empty() && items.iter().all(|i| matches!(i, Value::Map(_)))).then_some(items)
+    }
+    fn table(out: &mut String, m: &Map, path: &[String]) {
+        let pad = "  ".repeat(path.len());
         for (k, x) in m {
-            if matches!(x, Value::Map(_) | Value::Nil) {
+            if matches!(x, Value::Map(_) | Value::Nil) || table_items(x).is_some() {
                 continue;
             }
             if let Some(s) = toml_scalar(x) {
@@ -368,18 +375,30 @@ fn to_toml(v: &Value) -> String {
             }
         }
         for (k, x) in m {
+            let mut p = path.to_vec();
+            p.push(toml_key(k));
+            let head = "  ".repeat(path.len());
             if let Value::Map(sub) = x {
-                let mut p = path.to_vec();
-                p.push(toml_key(k));
-                let pad = "  ".repeat(depth);
-                out.push_str(&format!("\n{pad}[{}]\n", p.join(".")));
-                table(out, &sub.read(), &p, depth + 1);
+                if path.is_empty() && !out.is_empty() {
+                    out.push('\n');
+                }
+                out.push_str(&format!("{head}[{}]\n", p.join(".")));
+                table(out, &sub.read(), &p);
+            } else if let Some(items) = table_items(x) {
+                for item in items {
+                    let Value::Map(sub) = item else { continue };
+                    if !out.is_empty() {
+                        out.push('\n');
+                    }
+                    out.push_str(&format!("{head}[[{}]]\n", p.join(".")));
+                    table(out, &sub.read(), &p);
+                }
             }
         }
     }
     let mut out = String::new();
     match v {
-        Value::Map(m) => table(&mut out, &m.read(), &[], 0),
+        Value::Map(m) => table(&mut out, &m.read(), &[]),
         _ => return "toml: top-level values must be Go maps or structs".into(),
     }
     out

@@ -111,7 +111,8 @@ mod tests {
 
     #[test]
     fn pairs_values_and_flags_files_and_rejects_unknown_flags() {
-        let dir = std::env::temp_dir().join(format!("bulwark-test-variants-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("bulwark-test-variants-{}", std::process::id()));
         let chart = dir.join("owner__repo/app");
         std::fs::create_dir_all(&chart).expect("mkdir");
         std::fs::write(chart.join("a.yaml"), "x: 1\n").expect("write");

@@ -379,10 +379,9 @@ mod tests {
             "e/t/a.yaml:1:3\n  executing \"e/t/a.yaml\" at <include \"mid\" .>:\n    error calling include:\ne/t/_h.tpl:1:27\n  executing \"inner\" at <.a.b>:\n    can't evaluate field b in type interface {}"
         );
         let missing = "template: e/t/a.yaml:1:3: executing \"e/t/a.yaml\" at <include \"x\" .>: error calling include: template: no template \"x\" associated with template \"gotpl\"";
-        assert!(
-            exec_error_message("e/t/a.yaml", missing)
-                .ends_with("error calling include:\ntemplate: no template \"x\" associated with template \"gotpl\"")
-        );
+        assert!(exec_error_message("e/t/a.yaml", missing).ends_with(
+            "error calling include:\ntemplate: no template \"x\" associated with template \"gotpl\""
+        ));
         let raw = "template: e/t/a.yaml:1:3: executing \"e/t/a.yaml\" at <index .Values \"a\" \"b\">: error calling index: index of nil pointer";
         assert_eq!(exec_error_message("e/t/a.yaml", raw), raw);
     }

@@ -54,4 +54,3 @@ pub fn same_shape(want: &str, got: &str) -> bool {
             })
     })
 }
-
