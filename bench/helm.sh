@@ -11,7 +11,7 @@ shared=${BULWARK_SHARED:-../shared}
 eval "$(bash "$shared/tools/install-peers.sh" --env)"
 if [[ -z ${HELM_PY:-} ]]; then echo "no Helm SDK oracle (needs Python >= 3.12)" >&2; exit 2; fi
 cargo build -q --release -p bulwark
-bin=$PWD/target/release/bulwark
+bin=${CARGO_TARGET_DIR:-$PWD/target}/release/bulwark
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 charts=$(cd "$shared/corpus/charts" && find . -mindepth 2 -maxdepth 2 -type d | sort | sed 's#^\./##')

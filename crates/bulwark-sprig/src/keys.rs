@@ -28,7 +28,7 @@ pub(crate) enum PrivateKey {
 /// Primes come from [`crate::prime`]'s sieve + Miller–Rabin search for the usual sizes (several
 /// times faster than `RsaPrivateKey::new`), and the key is assembled by the `rsa` crate.
 pub(crate) fn generate_rsa(bits: usize) -> Result<PrivateKey, String> {
-    let key = match crate::prime::rsa_primes(bits, &mut OsRng) {
+    let key = match crate::prime::rsa_primes(bits) {
         Some((p, q)) => RsaPrivateKey::from_primes(vec![p, q], BigUint::from(crate::prime::E)),
         None => RsaPrivateKey::new(&mut OsRng, bits),
     };

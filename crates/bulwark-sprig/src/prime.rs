@@ -2,9 +2,16 @@
 //! candidates with the top two bits set, a sieve over a window of candidates by the odd primes
 //! below 2^16 (which also drops `p ≡ 1 mod 65537`, so `gcd(65537, p-1) = 1`), then Miller–Rabin
 //! with a fixed-size Montgomery exponentiation — base 2 first, then random bases, as many rounds
-//! as FIPS 186-5 table B.1 asks for (Go's `crypto/rsa` uses the same table).
+//! as FIPS 186-5 table B.1 asks for (Go's `crypto/rsa` uses the same table). The search runs
+//! on every available core: each worker tests its own random candidates and the first two
+//! suitable primes found make the pair.
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
 
 use rand::RngCore;
+use rand::rngs::OsRng;
 use rsa::BigUint;
 
 /// Public exponent of every key made here.
@@ -14,8 +21,13 @@ pub(crate) const E: u32 = 65537;
 /// are about 1420 apart, so a window usually holds several.
 const WINDOW: usize = 1 << 13;
 
-/// Odd primes below 2^16.
-fn small_primes() -> Vec<u32> {
+/// Odd primes below 2^16, computed once.
+fn small_primes() -> &'static [u32] {
+    static PRIMES: OnceLock<Vec<u32>> = OnceLock::new();
+    PRIMES.get_or_init(sieve_small_primes)
+}
+
+fn sieve_small_primes() -> Vec<u32> {
     const LIMIT: usize = 1 << 16;
     let mut composite = vec![false; LIMIT];
     let mut primes = Vec::with_capacity(6542);
@@ -169,22 +181,22 @@ impl<const N: usize> Mont<N> {
         }
     }
 
-    /// `a·b·R⁻¹ mod m` (CIOS).
+    /// `a·b·R⁻¹ mod m` (CIOS with the multiplication and reduction passes merged, so `t`
+    /// is read and written once per word of `b`).
     fn mul(&self, a: &Limbs<N>, b: &Limbs<N>) -> Limbs<N> {
         let mut t = [0u64; N];
         let mut t_hi: u64 = 0;
         for &bi in b {
-            let mut c = 0u64;
-            for (tj, &aj) in t.iter_mut().zip(a) {
-                (*tj, c) = mac(*tj, aj, bi, c);
-            }
-            let (s, o1) = t_hi.overflowing_add(c);
-            let q = t[0].wrapping_mul(self.m_inv);
-            let (_, mut c) = mac(t[0], q, self.m[0], 0);
+            let (t0, mut c1) = mac(t[0], a[0], bi, 0);
+            let q = t0.wrapping_mul(self.m_inv);
+            let (_, mut c2) = mac(t0, q, self.m[0], 0);
             for j in 1..N {
-                (t[j - 1], c) = mac(t[j], q, self.m[j], c);
+                let x;
+                (x, c1) = mac(t[j], a[j], bi, c1);
+                (t[j - 1], c2) = mac(x, q, self.m[j], c2);
             }
-            let (s, o2) = s.overflowing_add(c);
+            let (s, o1) = t_hi.overflowing_add(c1);
+            let (s, o2) = s.overflowing_add(c2);
             t[N - 1] = s;
             t_hi = u64::from(o1) + u64::from(o2);
         }
@@ -196,8 +208,15 @@ impl<const N: usize> Mont<N> {
 
     /// `a²·R⁻¹ mod m`: the product with each cross term computed once, then reduced.
     fn sqr(&self, a: &Limbs<N>) -> Limbs<N> {
-        let mut t = vec![0u64; 2 * N];
-        let t = &mut t[..2 * N];
+        // The 2N-limb square lives on the stack for every size used here (N <= 32).
+        let mut stack = [0u64; 64];
+        let mut heap = Vec::new();
+        let t = if 2 * N <= stack.len() {
+            &mut stack[..2 * N]
+        } else {
+            heap.resize(2 * N, 0);
+            &mut heap[..]
+        };
         // Cross terms a[i]·a[j], i < j.
         for i in 0..N {
             let mut c = 0u64;
@@ -404,8 +423,12 @@ fn mask_to<const N: usize>(x: &mut Limbs<N>, bits: usize) {
 }
 
 /// A random prime `p` of exactly `64N` bits with its top two bits set and
-/// `gcd(p - 1, 65537) = 1`.
-fn random_prime<const N: usize>(small: &[u32], rng: &mut impl RngCore) -> Limbs<N> {
+/// `gcd(p - 1, 65537) = 1`, or `None` once `stop` is set.
+fn random_prime<const N: usize>(
+    small: &[u32],
+    rng: &mut impl RngCore,
+    stop: &AtomicBool,
+) -> Option<Limbs<N>> {
     let bits = 64 * N;
     let rounds = mr_rounds(bits);
     let mut sieve = vec![false; WINDOW];
@@ -443,12 +466,15 @@ fn random_prime<const N: usize>(small: &[u32], rng: &mut impl RngCore) -> Limbs<
             if composite {
                 continue;
             }
+            if stop.load(Ordering::Relaxed) {
+                return None;
+            }
             let mut candidate = base;
             if add_small(&mut candidate, 2 * k as u64) || candidate[N - 1] >> 62 != 0b11 {
                 break;
             }
             if probably_prime(&candidate, rounds, rng) {
-                return candidate;
+                return Some(candidate);
             }
         }
     }
@@ -456,28 +482,68 @@ fn random_prime<const N: usize>(small: &[u32], rng: &mut impl RngCore) -> Limbs<
 
 /// Two distinct primes for an RSA modulus of `bits` bits, or `None` when the size isn't one
 /// the fast path handles (then the caller falls back to the `rsa` crate).
-pub(crate) fn rsa_primes(bits: usize, rng: &mut impl RngCore) -> Option<(BigUint, BigUint)> {
+pub(crate) fn rsa_primes(bits: usize) -> Option<(BigUint, BigUint)> {
     match bits {
-        4096 => Some(prime_pair::<32>(rng)),
-        2048 => Some(prime_pair::<16>(rng)),
-        3072 => Some(prime_pair::<24>(rng)),
-        1024 => Some(prime_pair::<8>(rng)),
+        4096 => Some(prime_pair::<32>()),
+        2048 => Some(prime_pair::<16>()),
+        3072 => Some(prime_pair::<24>()),
+        1024 => Some(prime_pair::<8>()),
         _ => None,
     }
 }
 
-fn prime_pair<const N: usize>(rng: &mut impl RngCore) -> (BigUint, BigUint) {
+/// FIPS 186-5 A.1.3: `|p - q| > 2^(nlen/2 - 100)`.
+fn far_apart<const N: usize>(p: &Limbs<N>, q: &Limbs<N>) -> bool {
+    let (hi, lo) = if geq(p, 0, q) { (p, q) } else { (q, p) };
+    let mut diff = *hi;
+    sub_assign(&mut diff, lo);
+    bit_len(&diff) > 64 * N - 100
+}
+
+fn prime_pair<const N: usize>() -> (BigUint, BigUint) {
     let small = small_primes();
-    let p = random_prime::<N>(&small, rng);
-    loop {
-        let q = random_prime::<N>(&small, rng);
-        // FIPS 186-5 A.1.3: |p - q| > 2^(nlen/2 - 100).
-        let mut diff = if geq(&p, 0, &q) { p } else { q };
-        sub_assign(&mut diff, if geq(&p, 0, &q) { &q } else { &p });
-        if bit_len(&diff) > 64 * N - 100 {
-            return (to_biguint(&p), to_biguint(&q));
+    let stop = AtomicBool::new(false);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let (tx, rx) = mpsc::channel::<Limbs<N>>();
+    let search = |tx: mpsc::Sender<Limbs<N>>| {
+        let mut rng = OsRng;
+        while let Some(p) = random_prime::<N>(small, &mut rng, &stop) {
+            if tx.send(p).is_err() {
+                break;
+            }
         }
-    }
+    };
+    let pair = std::thread::scope(|scope| {
+        let mut spawned = 0;
+        if workers > 1 {
+            for _ in 0..workers {
+                let tx = tx.clone();
+                let worker = std::thread::Builder::new().spawn_scoped(scope, move || search(tx));
+                spawned += usize::from(worker.is_ok());
+            }
+        }
+        let mut p: Option<Limbs<N>> = None;
+        let next = || {
+            if spawned > 0 {
+                rx.recv().ok()
+            } else {
+                random_prime::<N>(small, &mut OsRng, &stop)
+            }
+        };
+        loop {
+            let Some(candidate) = next() else { continue };
+            match p {
+                None => p = Some(candidate),
+                Some(p) if far_apart(&p, &candidate) => {
+                    stop.store(true, Ordering::Relaxed);
+                    return (p, candidate);
+                }
+                Some(_) => {}
+            }
+        }
+    });
+    drop(tx);
+    (to_biguint(&pair.0), to_biguint(&pair.1))
 }
 
 #[cfg(test)]
@@ -552,9 +618,8 @@ mod tests {
 
     #[test]
     fn primes_pass_an_independent_check() {
-        let mut rng = OsRng;
         for bits in [2048usize, 4096] {
-            let (p, q) = rsa_primes(bits, &mut rng).expect("supported size");
+            let (p, q) = rsa_primes(bits).expect("supported size");
             assert_ne!(p, q);
             for x in [&p, &q] {
                 assert_eq!(x.bits(), bits / 2);
