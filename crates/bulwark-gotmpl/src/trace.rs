@@ -328,8 +328,9 @@ mod tests {
     fn align_follows_added_indentation() {
         let nested = "a: 1\nb: 2";
         let printed = "\n    a: 1\n    b: 2";
-        // `b` is at 5 in nested, at 14 in printed
-        assert_eq!(align(nested, printed, &[0, 5, 9]), Some(vec![0, 14, 18]));
+        // `b` is at 5 in nested, at 14 in printed: the added indentation (10..14) goes
+        // with what follows it
+        assert_eq!(align(nested, printed, &[0, 5, 9]), Some(vec![0, 10, 18]));
         assert_eq!(align("x: 1", "pre x: 1 post", &[0, 4]), Some(vec![4, 8]));
         assert_eq!(align("a: 1", "\"a: 1\"", &[0]), Some(vec![1]));
         assert_eq!(align("abc", "xyz", &[0]), None);
