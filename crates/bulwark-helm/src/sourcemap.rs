@@ -181,6 +181,15 @@ impl ChartSources {
             .map(|l| (&l.file, l.docs.as_slice()))
     }
 
+    /// The template shown as `path`, with its suppressing Go comments rewritten as `#`
+    /// comments (see [`template_suppression_text`]), if it has any `bulwark:ignore`.
+    pub fn template_comments(&self, path: &str) -> Option<SourceFile> {
+        let t = self.templates.values().find(|t| t.path() == path)?;
+        t.text().contains("bulwark:ignore").then(|| {
+            SourceFile::new(t.path(), template_suppression_text(t.text()))
+        })
+    }
+
     /// The trace of template `name`'s render.
     pub fn trace(&self, name: &str) -> Option<&Trace> {
         self.traces.get(name)
