@@ -13,6 +13,7 @@ use bulwark_helm::{
     Capabilities, Chart, ChartFile, ChartSources, KubeVersion, Map, ReleaseOptions, ValueOptions,
     check_installable, load, parse_values, prepare, render_traced,
 };
+use bulwark_helm::manifest::sort_manifests;
 use bulwark_rules::{
     KubernetesFile, ScanOptions, apply_config, scan_kubernetes_files, suppress_from_feeding_file,
     yaml_extent,
@@ -219,6 +220,10 @@ fn scan_variant(
         Ok(r) => r,
         Err(e) => return fail(e.to_string()),
     };
+    // What `helm template` refuses after rendering (a document that is not YAML).
+    if let Err(e) = sort_manifests(&rendered) {
+        return fail(e.to_string());
+    }
     let sources = ChartSources::new(
         root,
         &input.chart,
@@ -232,7 +237,7 @@ fn scan_variant(
         if name.ends_with("/NOTES.txt") || text.trim().is_empty() {
             continue;
         }
-        match KubernetesFile::parse(SourceFile::new(name.as_str(), text.as_str())) {
+        match parse_rendered(name, text) {
             Ok(k) => files.push(k),
             Err(mut e) => {
                 e.message = format!("rendered template is not valid YAML: {}", e.message);
@@ -260,6 +265,57 @@ fn scan_variant(
         },
         shown,
     )
+}
+
+/// Parses a rendered template. Helm splits documents at any `---` that starts a line, even
+/// one followed by more text (`---# comment`); when the whole text does not parse, each
+/// piece Helm would see is parsed on its own (in a copy of the text where the rest is
+/// blanked, so positions stay those of the rendered text).
+fn parse_rendered(name: &str, text: &str) -> Result<KubernetesFile, InputError> {
+    let file = SourceFile::new(name, text);
+    let whole = match KubernetesFile::parse(file.clone()) {
+        Ok(k) => return Ok(k),
+        Err(e) => e,
+    };
+    let Ok(sep) = regex::Regex::new(r"(?:^|\s*\n)---[ \t]*") else {
+        return Err(whole);
+    };
+    let mut pieces = Vec::new();
+    let mut from = 0;
+    for m in sep.find_iter(text) {
+        pieces.push(from..m.start());
+        from = m.end();
+    }
+    pieces.push(from..text.len());
+    if pieces.len() < 2 {
+        return Err(whole);
+    }
+    let mut docs = Vec::new();
+    for piece in pieces {
+        if text[piece.clone()].trim().is_empty() {
+            continue;
+        }
+        let blanked: String = text
+            .char_indices()
+            .map(|(i, c)| {
+                if piece.contains(&i) || c == '\n' {
+                    c.to_string()
+                } else {
+                    " ".repeat(c.len_utf8())
+                }
+            })
+            .collect();
+        match bulwark_yaml::load_str(&blanked) {
+            Ok(d) => {
+                for mut doc in d {
+                    doc.index = docs.len();
+                    docs.push(doc);
+                }
+            }
+            Err(_) => return Err(whole),
+        }
+    }
+    Ok(KubernetesFile { file, docs })
 }
 
 /// Moves a finding from the rendered manifest to the chart: the template text or action
