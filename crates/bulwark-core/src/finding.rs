@@ -55,6 +55,11 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub help: Option<String>,
     pub location: Location,
+    /// For a finding in a rendered Helm chart: where it is in the rendered manifest (the
+    /// path is the template's, as Helm's `# Source:` comment names it). `location` then
+    /// points at the template, and `labels` at the values lines that fed it.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub rendered_location: Option<Location>,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub labels: Vec<Label>,
     pub resource: Option<Resource>,
@@ -75,6 +80,7 @@ impl Finding {
             label: None,
             help: (!rule.help.is_empty()).then(|| rule.help.to_owned()),
             location,
+            rendered_location: None,
             labels: Vec::new(),
             resource: None,
             compliance: rule.compliance.iter().map(|s| (*s).to_owned()).collect(),

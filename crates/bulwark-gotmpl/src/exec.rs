@@ -10,6 +10,7 @@ use crate::fmt::{quote, sprint, sprintf, sprintln};
 use crate::funcs::{ParamType, Signature, builtin_signature};
 use crate::node::{Arg, Branch, BranchKind, Command, List, Node, Number, Pipe, Tree, Variable};
 use crate::template::{Limits, MissingKey, TemplateSet};
+use crate::trace::{Origins, PathSeg, Segment, TraceState, align, union};
 use crate::value::{BasicKind, Value};
 
 /// State shared by an execution and every execution nested in it through functions.
@@ -20,6 +21,8 @@ pub(crate) struct Shared {
     nesting: usize,
     frames: usize,
     started: Instant,
+    /// Source tracing, when the execution was started traced.
+    pub(crate) trace: Option<Box<TraceState>>,
 }
 
 impl Shared {
@@ -30,6 +33,7 @@ impl Shared {
             nesting: 0,
             frames: 0,
             started: Instant::now(),
+            trace: None,
         }
     }
 }
@@ -201,14 +205,37 @@ struct Exec<'t, 's> {
     depth: usize,
     out: String,
     shared: &'s mut Shared,
+    /// Segments written so far (tracing only).
+    segs: Vec<Segment>,
+    /// Origins of the last number or boolean a field or call produced (tracing only).
+    scalar: Option<Origins>,
+    /// Origins of dot when `with` or `range` set it to a traced number or boolean.
+    dot_origin: Option<Origins>,
 }
 
+/// Executes `tree`; when tracing, the segments of a nested execution are left for the
+/// action that prints its output.
 pub(crate) fn execute_tree(
     set: &TemplateSet,
     tree: &Tree,
     data: &Value,
     shared: &mut Shared,
 ) -> Result<String, ExecError> {
+    let (out, segs) = execute_tree_traced(set, tree, data, shared)?;
+    if let Some(t) = shared.trace.as_mut() {
+        t.completed.push((out.clone(), segs));
+    }
+    Ok(out)
+}
+
+/// Executes `tree` and returns its output with the segments recorded (none unless
+/// `shared` traces).
+pub(crate) fn execute_tree_traced(
+    set: &TemplateSet,
+    tree: &Tree,
+    data: &Value,
+    shared: &mut Shared,
+) -> Result<(String, Vec<Segment>), ExecError> {
     let dot = match data {
         Value::Nil => Rv::Invalid,
         v => Rv::val(v.clone()),
@@ -221,9 +248,12 @@ pub(crate) fn execute_tree(
         depth: 0,
         out: String::new(),
         shared,
+        segs: Vec::new(),
+        scalar: None,
+        dot_origin: None,
     };
     e.walk_list(&dot, &tree.root)?;
-    Ok(e.out)
+    Ok((e.out, e.segs))
 }
 
 fn is_nil_kind(v: Option<&Value>) -> bool {
@@ -327,6 +357,114 @@ impl<'t> Exec<'t, '_> {
         }
     }
 
+    /// Records that output from `start` to the end was written by the node at `pos`.
+    fn record(&mut self, start: usize, pos: usize, action: bool, origins: Origins) {
+        let end = self.out.len();
+        if end == start {
+            return;
+        }
+        let tree = self.tree;
+        let Some(t) = self.shared.trace.as_mut() else {
+            return;
+        };
+        let template = t.name_of(tree);
+        self.segs.push(Segment {
+            start,
+            end,
+            template,
+            source: tree.text.clone(),
+            pos,
+            action,
+            origins,
+            depth: 0,
+        });
+    }
+
+    /// How many nested outputs wait to be claimed (0 when not tracing).
+    fn completed_mark(&self) -> usize {
+        self.shared.trace.as_ref().map_or(0, |t| t.completed.len())
+    }
+
+    /// Forgets nested outputs made since `mark` that no action printed.
+    fn drop_nested(&mut self, mark: usize) {
+        if let Some(t) = self.shared.trace.as_mut() {
+            t.completed.truncate(mark);
+        }
+    }
+
+    /// Takes the segments of nested executions made since `mark` whose output the action
+    /// that wrote from `start` printed (verbatim or re-indented).
+    fn absorb_nested(&mut self, mark: usize, start: usize) {
+        let Some(t) = self.shared.trace.as_mut() else {
+            return;
+        };
+        if t.completed.len() <= mark {
+            return;
+        }
+        let nested = t.completed.split_off(mark);
+        let printed = &self.out[start..];
+        for (text, segs) in nested {
+            if segs.is_empty() {
+                continue;
+            }
+            let mut points: Vec<usize> = segs.iter().flat_map(|s| [s.start, s.end]).collect();
+            points.sort_unstable();
+            points.dedup();
+            let Some(mapped) = align(&text, printed, &points) else {
+                continue;
+            };
+            let at = |p: usize| {
+                points
+                    .binary_search(&p)
+                    .ok()
+                    .and_then(|i| mapped.get(i))
+                    .map(|m| start + m)
+            };
+            for s in segs {
+                if let (Some(a), Some(b)) = (at(s.start), at(s.end))
+                    && a < b
+                {
+                    self.segs.push(Segment {
+                        start: a,
+                        end: b,
+                        depth: s.depth + 1,
+                        ..s
+                    });
+                }
+            }
+        }
+    }
+
+    /// The origins of a value: by identity for strings, lists and maps, else those of the
+    /// last number or boolean produced (tracing only).
+    fn origin_of(&mut self, v: &Rv) -> Origins {
+        let Some(t) = self.shared.trace.as_ref() else {
+            return Vec::new();
+        };
+        let scalar = self.scalar.take();
+        match v {
+            Rv::V(val @ (Value::String(_) | Value::List(_) | Value::Map(_)), _) => {
+                t.origins_of(val).unwrap_or_default()
+            }
+            Rv::V(Value::Nil, _) | Rv::Invalid => Vec::new(),
+            Rv::V(_, _) => scalar.unwrap_or_default(),
+        }
+    }
+
+    /// Notes the origins of a value just produced (tracing only).
+    fn note_origin(&mut self, v: &Rv, origins: Origins) {
+        let Some(t) = self.shared.trace.as_mut() else {
+            return;
+        };
+        match v {
+            Rv::V(val @ (Value::String(_) | Value::List(_) | Value::Map(_)), _) => {
+                t.derive(val, origins);
+            }
+            Rv::V(Value::Nil, _) | Rv::Invalid => {}
+            Rv::V(_, _) => self.scalar = (!origins.is_empty()).then_some(origins),
+        }
+    }
+
     fn walk_list(&mut self, dot: &Rv, list: &'t List) -> R<Flow> {
         for n in &list.nodes {
             match self.walk(dot, n)? {
@@ -341,11 +479,27 @@ impl<'t> Exec<'t, '_> {
         self.step()?;
         self.at(At::Node(node));
         match node {
-            Node::Text { text, .. } => self.write(text)?,
-            Node::Action { pipe, .. } => {
+            Node::Text { text, pos } => {
+                let start = self.out.len();
+                self.write(text)?;
+                if self.shared.trace.is_some() {
+                    self.record(start, *pos, false, Vec::new());
+                }
+            }
+            Node::Action { pipe, pos, .. } => {
+                let mark = self.completed_mark();
+                self.scalar = None;
                 let val = self.eval_pipeline(dot, pipe)?;
                 if pipe.decl.is_empty() {
+                    let start = self.out.len();
                     self.print_value(node, &val)?;
+                    if self.shared.trace.is_some() {
+                        let origins = self.origin_of(&val);
+                        self.record(start, *pos, true, origins);
+                        self.absorb_nested(mark, start);
+                    }
+                } else {
+                    self.drop_nested(mark);
                 }
             }
             Node::Break { .. } => return Ok(Flow::Break),
@@ -369,9 +523,15 @@ impl<'t> Exec<'t, '_> {
     fn walk_if_or_with(&mut self, dot: &Rv, b: &'t Branch) -> R<Flow> {
         let mark = self.vars.len();
         let r = (|| {
+            let nested = self.completed_mark();
             let val = self.eval_pipeline(dot, &b.pipe)?;
+            self.drop_nested(nested);
             if val.truth() {
                 if b.kind == BranchKind::With {
+                    if self.shared.trace.is_some() {
+                        let o = self.origin_of(&val);
+                        return self.walk_with_dot_origin(o, |e| e.walk_list(&val, &b.list));
+                    }
                     self.walk_list(&val, &b.list)
                 } else {
                     self.walk_list(dot, &b.list)
@@ -386,6 +546,18 @@ impl<'t> Exec<'t, '_> {
         r
     }
 
+    /// Runs `f` with dot's origins set to `origins` (a traced number or boolean dot).
+    fn walk_with_dot_origin<T>(
+        &mut self,
+        origins: Origins,
+        f: impl FnOnce(&mut Self) -> R<T>,
+    ) -> R<T> {
+        let saved = std::mem::replace(&mut self.dot_origin, Some(origins));
+        let r = f(self);
+        self.dot_origin = saved;
+        r
+    }
+
     fn walk_range(&mut self, dot: &Rv, node: &'t Node, b: &'t Branch) -> R<Flow> {
         self.at(At::Node(node));
         let outer = self.vars.len();
@@ -394,7 +566,14 @@ impl<'t> Exec<'t, '_> {
         r.map(|_| Flow::Normal)
     }
 
-    fn one_iteration(&mut self, b: &'t Branch, mark: usize, index: Rv, elem: Rv) -> R<bool> {
+    fn one_iteration(
+        &mut self,
+        b: &'t Branch,
+        mark: usize,
+        index: Rv,
+        elem: Rv,
+        elem_origin: Option<Origins>,
+    ) -> R<bool> {
         let decl = &b.pipe.decl;
         if !decl.is_empty() {
             if b.pipe.is_assign {
@@ -414,13 +593,27 @@ impl<'t> Exec<'t, '_> {
                 self.set_top_var(2, index);
             }
         }
-        let r = self.walk_list(&elem, &b.list);
+        let r = match elem_origin {
+            Some(o) => self.walk_with_dot_origin(o, |e| e.walk_list(&elem, &b.list)),
+            None => self.walk_list(&elem, &b.list),
+        };
         self.vars.truncate(mark);
         Ok(matches!(r?, Flow::Break))
     }
 
     fn walk_range_inner(&mut self, dot: &Rv, b: &'t Branch) -> R<()> {
+        let nested = self.completed_mark();
         let val = self.eval_pipeline(dot, &b.pipe)?;
+        self.drop_nested(nested);
+        // The traced path of the ranged value, for numbers and booleans among its elements.
+        let parent = match self.origin_of(&val).as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        };
+        let child = |e: &Self, seg: PathSeg| -> Option<Origins> {
+            let t = e.shared.trace.as_ref()?;
+            Some(vec![t.index.child(parent?, &seg)?])
+        };
         let mark = self.vars.len();
         let mut ran = false;
         match val.concrete() {
@@ -428,11 +621,13 @@ impl<'t> Exec<'t, '_> {
                 let items = items.clone();
                 for (i, item) in items.iter().enumerate() {
                     ran = true;
+                    let o = child(self, PathSeg::Index(i));
                     if self.one_iteration(
                         b,
                         mark,
                         Rv::val(Value::Int(i as i64)),
                         Rv::V(item.clone(), true),
+                        o,
                     )? {
                         break;
                     }
@@ -442,11 +637,13 @@ impl<'t> Exec<'t, '_> {
                 let m = m.snapshot();
                 for (k, v) in m.iter() {
                     ran = true;
+                    let o = child(self, PathSeg::Key(k.clone()));
                     if self.one_iteration(
                         b,
                         mark,
                         Rv::val(Value::string(k.as_str())),
                         Rv::V(v.clone(), true),
+                        o,
                     )? {
                         break;
                     }
@@ -456,7 +653,7 @@ impl<'t> Exec<'t, '_> {
                 let entries = o.entries().unwrap_or_default();
                 for (k, v) in entries {
                     ran = true;
-                    if self.one_iteration(b, mark, Rv::val(k), Rv::val(v))? {
+                    if self.one_iteration(b, mark, Rv::val(k), Rv::val(v), None)? {
                         break;
                     }
                 }
@@ -477,7 +674,7 @@ impl<'t> Exec<'t, '_> {
                 };
                 for i in 0..n {
                     ran = true;
-                    if self.one_iteration(b, mark, Rv::Invalid, Rv::val(make(i)))? {
+                    if self.one_iteration(b, mark, Rv::Invalid, Rv::val(make(i)), None)? {
                         break;
                     }
                 }
@@ -513,10 +710,12 @@ impl<'t> Exec<'t, '_> {
                 format!("exceeded maximum template depth ({max})"),
             ));
         }
+        let nested = self.completed_mark();
         let new_dot = match pipe {
             Some(p) => self.eval_pipeline(dot, p)?,
             None => Rv::Invalid,
         };
+        self.drop_nested(nested);
         let saved_vars = std::mem::replace(&mut self.vars, vec![("$".into(), new_dot.clone())]);
         let saved_tree = std::mem::replace(&mut self.tree, tree.as_ref());
         self.enter_frame()?;
@@ -577,9 +776,15 @@ impl<'t> Exec<'t, '_> {
         }
         self.at(At::Arg(first));
         self.not_a_function(&cmd.args, final_.is_some())?;
+        self.scalar = None;
         match first {
             Arg::Bool { value, .. } => Ok(Rv::val(Value::Bool(*value))),
-            Arg::Dot { .. } => Ok(dot.clone()),
+            Arg::Dot { .. } => {
+                if self.dot_origin.is_some() {
+                    self.scalar = self.dot_origin.clone();
+                }
+                Ok(dot.clone())
+            }
             Arg::Nil { .. } => Err(self.errorf("nil is not a command")),
             Arg::Number { number, .. } => self.ideal_constant(first, number),
             Arg::String { text, .. } => Ok(Rv::val(Value::string(text.as_str()))),
@@ -643,6 +848,7 @@ impl<'t> Exec<'t, '_> {
         final_: Option<Rv>,
     ) -> R<Rv> {
         self.at(At::Var(v));
+        self.scalar = None;
         let value = self.var_value(&v.ident[0])?;
         if v.ident.len() == 1 {
             if !args.is_empty() {
@@ -713,7 +919,13 @@ impl<'t> Exec<'t, '_> {
                     return Err(self.errorf(format!("{name} is not a method but has arguments")));
                 }
                 match m.get(name) {
-                    Some(x) => Ok(Rv::V(x.clone(), true)),
+                    Some(x) => {
+                        let r = Rv::V(x.clone(), true);
+                        if self.shared.trace.is_some() {
+                            self.note_field(&v, name, &r);
+                        }
+                        Ok(r)
+                    }
                     None => match self.set.options.missing_key {
                         MissingKey::Default => Ok(Rv::Invalid),
                         MissingKey::Zero => Ok(Rv::V(Value::Nil, true)),
@@ -736,6 +948,84 @@ impl<'t> Exec<'t, '_> {
             },
             _ => Err(self.errorf(format!("can't evaluate field {name} in type {typ}"))),
         }
+    }
+
+    /// Notes the origin of `receiver.name` (tracing only): the traced child path, else the
+    /// receiver's own origins.
+    fn note_field(&mut self, receiver: &Value, name: &str, result: &Rv) {
+        let Some(t) = self.shared.trace.as_ref() else {
+            return;
+        };
+        let parents = t.origins_of(receiver).unwrap_or_default();
+        let origins = match parents.as_slice() {
+            [one] => match t.index.child(*one, &PathSeg::Key(name.to_owned())) {
+                Some(c) => vec![c],
+                None => parents,
+            },
+            _ => parents,
+        };
+        self.note_origin(result, origins);
+    }
+
+    /// The origins of a call's result (tracing only): the arguments equal to the result
+    /// (`default`, `coalesce`, `ternary`), else every traced argument (`quote`, `toYaml`,
+    /// `printf`); `index` follows its keys.
+    fn call_origins(
+        name: &str,
+        args: &[Value],
+        origins: &[Origins],
+        result: &Value,
+        t: &TraceState,
+    ) -> Origins {
+        if name == "index"
+            && let Some(&[first]) = origins.first().map(Vec::as_slice)
+        {
+            let mut id = first;
+            let mut ok = true;
+            for k in &args[1..] {
+                let seg = match k {
+                    Value::String(s) => PathSeg::Key(s.to_string()),
+                    Value::Int(i) | Value::Int64(i) => {
+                        PathSeg::Index(usize::try_from(*i).unwrap_or(usize::MAX))
+                    }
+                    Value::Uint(u) => PathSeg::Index(usize::try_from(*u).unwrap_or(usize::MAX)),
+                    _ => {
+                        ok = false;
+                        break;
+                    }
+                };
+                match t.index.child(id, &seg) {
+                    Some(c) => id = c,
+                    None => {
+                        ok = false;
+                        break;
+                    }
+                }
+            }
+            if ok {
+                return vec![id];
+            }
+        }
+        let same = |a: &Value| match (a, result) {
+            (Value::Map(x), Value::Map(y)) => x.ptr_eq(y),
+            (Value::List(x), Value::List(y)) => Arc::ptr_eq(x, y),
+            (Value::Map(_) | Value::List(_), _) | (_, Value::Map(_) | Value::List(_)) => false,
+            (a, b) => a == b,
+        };
+        let mut out = Vec::new();
+        let equal: Vec<usize> = (0..args.len()).filter(|&i| same(&args[i])).collect();
+        if equal.is_empty() {
+            for o in origins {
+                union(&mut out, o);
+            }
+        } else {
+            for i in equal {
+                if let Some(o) = origins.get(i) {
+                    union(&mut out, o);
+                }
+            }
+        }
+        out
     }
 
     fn eval_function(
@@ -792,30 +1082,54 @@ impl<'t> Exec<'t, '_> {
             )));
         }
         let is_builtin = matches!(callee, Callee::Builtin(_));
+        let tracing = self.shared.trace.is_some();
+        let final_origin = match (&final_, tracing) {
+            (Some(f), true) => self.origin_of(f),
+            _ => Vec::new(),
+        };
         if is_builtin && (name == "and" || name == "or") {
             let want = name == "or";
             let mut v = Rv::Invalid;
+            let mut origin = Vec::new();
             for a in args {
+                self.scalar = None;
                 v = self.eval_arg_untyped_reflect(dot, a)?;
+                if tracing {
+                    origin = self.origin_of(&v);
+                }
                 if v.truth() == want {
+                    self.note_origin(&v, origin);
                     return Ok(v);
                 }
             }
             if let Some(f) = final_ {
                 v = f;
+                origin = final_origin;
             }
+            self.note_origin(&v, origin);
             return Ok(v);
         }
         let mut argv: Vec<Rv> = Vec::with_capacity(num_in);
+        let mut arg_origins: Vec<Origins> = Vec::new();
         let mut i = 0;
         while i < num_fixed && i < args.len() {
             let t = sig.params.get(i).copied().unwrap_or(ParamType::Any);
-            argv.push(self.eval_arg(dot, t, &args[i], is_builtin)?);
+            self.scalar = None;
+            let v = self.eval_arg(dot, t, &args[i], is_builtin)?;
+            if tracing {
+                arg_origins.push(self.origin_of(&v));
+            }
+            argv.push(v);
             i += 1;
         }
         if let Some(tail) = sig.variadic {
             while i < args.len() {
-                argv.push(self.eval_arg(dot, tail, &args[i], is_builtin)?);
+                self.scalar = None;
+                let v = self.eval_arg(dot, tail, &args[i], is_builtin)?;
+                if tracing {
+                    arg_origins.push(self.origin_of(&v));
+                }
+                argv.push(v);
                 i += 1;
             }
         }
@@ -836,7 +1150,10 @@ impl<'t> Exec<'t, '_> {
                 self.validate_type(f, t)?
             };
             argv.push(v);
+            arg_origins.push(final_origin);
         }
+        let traced_args: Option<Vec<Value>> =
+            tracing.then(|| argv.iter().map(|a| a.clone().into_value()).collect());
         let result = match callee {
             Callee::Builtin(b) => self.call_builtin(b, args, argv),
             Callee::User(f) => {
@@ -861,7 +1178,15 @@ impl<'t> Exec<'t, '_> {
             }
         };
         match result {
-            Ok(v) => Ok(v),
+            Ok(v) => {
+                if let (Some(args), Some(t)) = (traced_args, self.shared.trace.as_ref())
+                    && let Rv::V(value, _) = &v
+                {
+                    let origins = Self::call_origins(name, &args, &arg_origins, value, t);
+                    self.note_origin(&v, origins);
+                }
+                Ok(v)
+            }
             Err(e) => {
                 self.at(node);
                 let kind = if e.limit {
@@ -908,7 +1233,12 @@ impl<'t> Exec<'t, '_> {
             return self.eval_arg_untyped_reflect(dot, n);
         }
         match n {
-            Arg::Dot { .. } => return self.validate_type(dot.clone(), typ),
+            Arg::Dot { .. } => {
+                if self.dot_origin.is_some() {
+                    self.scalar = self.dot_origin.clone();
+                }
+                return self.validate_type(dot.clone(), typ);
+            }
             Arg::Nil { .. } => {
                 return match typ {
                     ParamType::Any => Ok(Rv::val(Value::Nil)),

@@ -25,6 +25,7 @@ mod lex;
 mod node;
 mod parse;
 mod template;
+pub mod trace;
 mod value;
 
 pub use error::{Error, ExecError, ExecErrorKind, FuncError, ParseError};
@@ -33,4 +34,5 @@ pub use funcs::{BUILTINS, FuncMap, Function, FunctionRegistry, ParamType, Signat
 pub use node::{Arg, Branch, BranchKind, Command, List, Node, Number, Pipe, Pos, Tree, Variable};
 pub use parse::{ParseOptions, TreeSet, parse};
 pub use template::{Limits, MissingKey, Options, TemplateSet};
+pub use trace::{PathSeg, Segment, Trace, TraceIndex};
 pub use value::{Map, Opaque, SharedMap, Value};

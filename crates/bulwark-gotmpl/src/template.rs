@@ -6,10 +6,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::{Error, ParseError};
-use crate::exec::{Shared, execute_tree};
+use crate::exec::{Shared, execute_tree, execute_tree_traced};
 use crate::funcs::{BUILTINS, FuncMap, FunctionRegistry};
 use crate::node::{Tree, is_empty_list};
 use crate::parse::{ParseOptions, parse};
+use crate::trace::{Trace, TraceIndex, TraceState};
 use crate::value::Value;
 
 /// What `.key` yields for a key a map lacks (Go's `missingkey=` option).
@@ -193,6 +194,35 @@ impl TemplateSet {
         with_stack(self.options.limits.stack_size, || {
             let mut shared = Shared::new(self.options.limits);
             self.execute_shared(name, data, &mut shared)
+        })
+    }
+
+    /// [`TemplateSet::execute`] with source tracing: also returns which node wrote each
+    /// part of the output and which values of `index` it printed (see [`Trace`]). The
+    /// output is the same as untraced.
+    pub fn execute_traced(
+        &self,
+        name: &str,
+        data: &Value,
+        index: Arc<TraceIndex>,
+    ) -> Result<(String, Trace), Error> {
+        with_stack(self.options.limits.stack_size, || {
+            let mut shared = Shared::new(self.options.limits);
+            shared.trace = Some(Box::new(TraceState::new(index.clone())));
+            let Some(tree) = self.trees.get(name) else {
+                return self.execute_shared(name, data, &mut shared).map(|s| {
+                    (
+                        s,
+                        Trace {
+                            segments: Vec::new(),
+                            index: index.clone(),
+                        },
+                    )
+                });
+            };
+            let (out, segments) =
+                execute_tree_traced(self, tree, data, &mut shared).map_err(Error::Exec)?;
+            Ok((out, Trace { segments, index }))
         })
     }
 

@@ -66,6 +66,11 @@ impl SharedMap {
     pub fn ptr_eq(&self, other: &SharedMap) -> bool {
         Arc::ptr_eq(&self.0, &other.0)
     }
+
+    /// The address of the shared map (its identity while it is alive).
+    pub(crate) fn addr(&self) -> usize {
+        Arc::as_ptr(&self.0).cast::<u8>() as usize
+    }
 }
 
 impl From<Map> for SharedMap {

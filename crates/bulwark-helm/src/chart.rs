@@ -31,6 +31,10 @@ pub struct Chart {
     pub schema: Option<Vec<u8>>,
     /// Subcharts from `charts/` (folders and archives), ordered by their entry name.
     pub dependencies: Vec<Chart>,
+    /// Where the chart was loaded from, relative to its parent chart's folder: the entry
+    /// `charts/<folder>` or `charts/<name>.tgz`; empty for the chart loaded itself. (An
+    /// aliased subchart keeps the entry it was loaded from.)
+    pub origin: String,
 }
 
 impl Chart {

@@ -282,6 +282,7 @@ mod tests {
             raw_values: None,
             schema: None,
             dependencies: deps,
+            origin: String::new(),
         }
     }
 

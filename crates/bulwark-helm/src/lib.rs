@@ -46,6 +46,7 @@ pub mod metadata;
 pub mod render;
 pub mod schema;
 pub mod semver;
+pub mod sourcemap;
 pub mod strvals;
 pub mod value;
 pub mod values;
@@ -56,7 +57,7 @@ pub use coalesce::{
     CoalesceError, Warnings, coalesce_tables, coalesce_values, merge_tables, merge_values,
 };
 pub use dependencies::process_dependencies;
-pub use engine::{RenderError, Rendered, render};
+pub use engine::{RenderError, Rendered, Traces, render, render_traced};
 pub use ignore::IgnoreRules;
 pub use loader::{LoadError, LoadLimits, load, load_archive, load_dir, load_files, parse_values};
 pub use metadata::{ChartMetadata, Dependency, ImportValue, Maintainer, ValidationError};
@@ -65,5 +66,6 @@ pub use render::{
     check_installable, prepare, rendered_template_names, templates,
 };
 pub use schema::{SchemaError, validate_against_schema};
+pub use sourcemap::{ChartSources, Mapped, ValuesOrigin};
 pub use value::{Map, Value};
 pub use values::{ValueOptions, ValuesError};

@@ -432,6 +432,7 @@ pub fn load_files(
         raw_values: None,
         schema: None,
         dependencies: Vec::new(),
+        origin: String::new(),
     };
     let mut subcharts: BTreeMap<String, Vec<BufferedFile>> = BTreeMap::new();
     for f in files {
@@ -542,7 +543,9 @@ pub fn load_files(
                 .collect();
             load_files(buff, limits, nesting)
         };
-        chart.dependencies.push(sub.map_err(wrap)?);
+        let mut sub = sub.map_err(wrap)?;
+        sub.origin = format!("charts/{n}");
+        chart.dependencies.push(sub);
     }
     Ok(chart)
 }

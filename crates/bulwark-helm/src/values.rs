@@ -60,6 +60,12 @@ impl ValueOptions {
             })?;
             base = merge_maps(base, current);
         }
+        self.apply_flags(base)
+    }
+
+    /// The `--set` family applied over `base` (what [`ValueOptions::merge_values`] does
+    /// after the `-f` files).
+    pub fn apply_flags(&self, mut base: Map) -> Result<Map, ValuesError> {
         for line in &self.json_values {
             parse_json(line, &mut base).map_err(flag("set-json", line))?;
         }

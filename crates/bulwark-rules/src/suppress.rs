@@ -125,6 +125,56 @@ fn apply_inline(
     extra
 }
 
+/// Suppresses a finding by the `bulwark:ignore` comments of a file that fed it rather than
+/// the file it was found in: a chart's template (`extent` from indentation) or values file
+/// (`extent` from its YAML), at `line` of that file. A trailing comment covers its line; a
+/// comment on a line of its own covers what `extent` gives for the next content line.
+/// Comments without a reason or past their date are not honoured. Returns whether the
+/// finding is now suppressed.
+pub fn suppress_from_feeding_file(
+    file: &SourceFile,
+    line: u32,
+    finding: &mut Finding,
+    today: jiff::civil::Date,
+    extent: impl Fn(u32) -> Option<(u32, u32)>,
+) -> bool {
+    if finding.suppressed.is_some() {
+        return true;
+    }
+    for s in parse_inline_suppressions(file.text()) {
+        if s.reason.is_none() || s.is_expired(today) {
+            continue;
+        }
+        if !s.selects(&finding.rule, &finding.name, &finding.aliases) {
+            continue;
+        }
+        let (from, to) = if s.own_line {
+            match next_content_line(file, s.line).and_then(&extent) {
+                Some(range) => range,
+                None => continue,
+            }
+        } else {
+            (s.line, s.line)
+        };
+        if (from..=to).contains(&line) {
+            finding.suppressed = Some(Suppression {
+                kind: SuppressionKind::Inline,
+                reason: s.reason.clone().unwrap_or_default(),
+                expires: s.until.clone(),
+                location: Some(Location::new(file.path(), file.span(s.start, s.end))),
+            });
+            return true;
+        }
+    }
+    false
+}
+
+/// The lines an own-line comment covers in a YAML file from its next content line `line`:
+/// the node that starts there.
+pub fn yaml_extent(docs: &[Document], line: u32) -> Option<(u32, u32)> {
+    Some((line, node_extent_from(docs, line).unwrap_or(line)))
+}
+
 /// Marks findings of one Kubernetes file as suppressed and reports unusable suppressions.
 pub(crate) fn apply(
     file: &SourceFile,
@@ -192,7 +242,7 @@ pub(crate) fn apply(
 }
 
 /// Applies the configuration's path-scoped `ignore` entries.
-pub(crate) fn apply_config(findings: &mut [Finding], config: &Config, today: jiff::civil::Date) {
+pub fn apply_config(findings: &mut [Finding], config: &Config, today: jiff::civil::Date) {
     for ig in &config.ignores {
         if ig
             .until

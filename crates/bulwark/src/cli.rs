@@ -113,6 +113,32 @@ pub struct ScanArgs {
     /// When to use colours in the table output
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    /// Values file for Helm charts, merged left to right over the chart's defaults;
+    /// repeatable
+    #[arg(long = "values", value_name = "FILE")]
+    pub values: Vec<PathBuf>,
+
+    /// Set a chart value (`a.b=c`, lists with `{x,y}`); repeatable
+    #[arg(long = "set", value_name = "K=V")]
+    pub set: Vec<String>,
+
+    /// Set a chart value kept as a string; repeatable
+    #[arg(long, value_name = "K=V")]
+    pub set_string: Vec<String>,
+
+    /// Set a chart value given as JSON; repeatable
+    #[arg(long, value_name = "K=JSON")]
+    pub set_json: Vec<String>,
+
+    /// Set a chart value to the contents of a file; repeatable
+    #[arg(long, value_name = "K=PATH")]
+    pub set_file: Vec<String>,
+
+    /// Render charts only with their default values (plus --values/--set), not also with
+    /// each `ci/*-values.yaml` as chart-testing does
+    #[arg(long)]
+    pub no_ci_values: bool,
 }
 
 #[derive(Debug, Args)]

@@ -9,6 +9,8 @@ pub enum FileKind {
     Manifest,
     /// A Dockerfile (`Dockerfile`, `Containerfile`, `*.Dockerfile`, `Dockerfile.*`).
     Dockerfile,
+    /// A Helm chart: a folder holding `Chart.yaml`, or a `.tgz` archive given as a target.
+    Chart,
 }
 
 /// Whether a file name is a Dockerfile's: `Dockerfile`, `Containerfile`, `*.Dockerfile`,
@@ -61,14 +63,17 @@ fn kind_of(path: &Path) -> Option<FileKind> {
     }
 }
 
-fn display_path(p: &Path) -> String {
+pub fn display_path(p: &Path) -> String {
     let s = p.to_string_lossy().replace('\\', "/");
     s.strip_prefix("./").map(str::to_owned).unwrap_or(s)
 }
 
-/// Walks the targets: a file is taken as given (whatever its name), a folder is walked
-/// honouring `.gitignore`/`.ignore` files, keeping YAML and JSON files and Dockerfiles. `excluded` is asked
-/// with each path relative to its target folder.
+/// Walks the targets: a file is taken as given (whatever its name; a `.tgz` is a chart
+/// archive), a folder is walked honouring `.gitignore`/`.ignore` files, keeping YAML and
+/// JSON files and Dockerfiles. A folder holding `Chart.yaml` (the target itself or one
+/// found while walking) is a chart: it is rendered, so its own files (templates, values,
+/// subcharts) are not scanned one by one. `excluded` is asked with each path relative to
+/// its target folder.
 pub fn discover(
     targets: &[PathBuf],
     excluded: &dyn Fn(&str) -> bool,
@@ -77,13 +82,22 @@ pub fn discover(
     for t in targets {
         let meta = std::fs::metadata(t).map_err(|e| format!("{}: {e}", t.display()))?;
         if meta.is_file() {
+            let is_archive = t
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.to_ascii_lowercase().ends_with(".tgz"));
             out.push(Discovered {
                 path: t.clone(),
                 display: display_path(t),
-                kind: kind_of(t).unwrap_or(FileKind::Manifest),
+                kind: if is_archive {
+                    FileKind::Chart
+                } else {
+                    kind_of(t).unwrap_or(FileKind::Manifest)
+                },
             });
             continue;
         }
+        let first = out.len();
         let walker = ignore::WalkBuilder::new(t)
             .hidden(true)
             .git_ignore(true)
@@ -110,8 +124,46 @@ pub fn discover(
                 kind,
             });
         }
+        charts_in_place_of_their_files(&mut out, first);
     }
     Ok(out)
+}
+
+/// Replaces the files of charts (folders holding `Chart.yaml`) among `out[first..]` by one
+/// entry per outermost chart, in walk order; subcharts are part of their parent's render.
+fn charts_in_place_of_their_files(out: &mut Vec<Discovered>, first: usize) {
+    let mut roots: Vec<PathBuf> = out[first..]
+        .iter()
+        .filter(|d| d.path.file_name().is_some_and(|n| n == "Chart.yaml"))
+        .filter_map(|d| d.path.parent().map(Path::to_path_buf))
+        .collect();
+    if roots.is_empty() {
+        return;
+    }
+    roots.sort();
+    let mut outer: Vec<PathBuf> = Vec::new();
+    for r in roots {
+        if !outer.iter().any(|o| r.starts_with(o)) {
+            outer.push(r);
+        }
+    }
+    let files = out.split_off(first);
+    let mut placed = vec![false; outer.len()];
+    for d in files {
+        match outer.iter().position(|r| d.path.starts_with(r)) {
+            Some(i) => {
+                if !placed[i] {
+                    placed[i] = true;
+                    out.push(Discovered {
+                        display: display_path(&outer[i]),
+                        path: outer[i].clone(),
+                        kind: FileKind::Chart,
+                    });
+                }
+            }
+            None => out.push(d),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 mod cli;
 mod discover;
 mod rules_cmd;
+mod chart_scan;
 mod scan;
 mod template_cmd;
 

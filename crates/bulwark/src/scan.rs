@@ -1,6 +1,6 @@
 //! `bulwark scan`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{IsTerminal, Write};
 
 use bulwark_core::{InputError, Report, Severity, SourceFile, TargetKind, TargetReport};
@@ -11,6 +11,7 @@ use bulwark_rules::{
     scan_kubernetes_files,
 };
 
+use crate::chart_scan::{ChartScan, ChartValues, scan_chart};
 use crate::cli::{ColorChoice, ReportFormat, ScanArgs};
 use crate::discover::{Discovered, FileKind, discover};
 
@@ -33,7 +34,15 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
             ));
         }
     }
-    let files = discover(&args.targets, &|p| config.is_excluded(p))?;
+    let discovered = discover(&args.targets, &|p| config.is_excluded(p))?;
+    let (charts, files): (Vec<Discovered>, Vec<Discovered>) = discovered
+        .into_iter()
+        .partition(|d| d.kind == FileKind::Chart);
+    let chart_values = if charts.is_empty() {
+        None
+    } else {
+        Some(ChartValues::from_args(&args)?)
+    };
 
     if let Some(p) = args
         .targets
@@ -73,6 +82,13 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
     };
     let mut targets = scan_kubernetes_files(&manifests, &opts);
     targets.extend(scan_dockerfiles(&dockerfiles, &opts));
+    let mut chart_sources = Vec::new();
+    if let Some(values) = &chart_values {
+        for scanned in scan_charts(&charts, values, &opts) {
+            targets.extend(scanned.targets);
+            chart_sources.extend(scanned.sources);
+        }
+    }
     for (path, errs) in errors {
         match targets.iter_mut().find(|t| t.path == path) {
             Some(t) => t.errors.extend(errs),
@@ -92,10 +108,12 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
         }
     }
     let report = Report::new(targets);
-    let sources: Vec<SourceFile> = manifests
+    let sources: HashMap<String, SourceFile> = manifests
         .into_iter()
         .map(|k| k.file)
         .chain(dockerfiles.into_iter().map(|d| d.file))
+        .chain(chart_sources)
+        .map(|f| (f.path().to_owned(), f))
         .collect();
 
     let text = match args.format {
@@ -163,6 +181,67 @@ fn find_upward(start: &std::path::Path, names: &[&str]) -> Option<std::path::Pat
         .find_map(|dir| names.iter().map(|n| dir.join(n)).find(|p| p.is_file()))
 }
 
+/// Renders and scans the charts on every available core, keeping their order.
+fn scan_charts(
+    charts: &[Discovered],
+    values: &ChartValues,
+    opts: &ScanOptions<'_>,
+) -> Vec<ChartScan> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(charts.len().max(1));
+    let one = |c: &Discovered| scan_chart(c, values, opts);
+    if threads <= 1 {
+        return charts.iter().map(one).collect();
+    }
+    let mut slots: Vec<Option<ChartScan>> = Vec::new();
+    slots.resize_with(charts.len(), || None);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let one = &one;
+                scope.spawn(move || {
+                    charts
+                        .iter()
+                        .enumerate()
+                        .skip(t)
+                        .step_by(threads)
+                        .map(|(i, c)| (i, one(c)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for h in handles {
+            // A chart that panicked loses only its thread's results; the scan goes on.
+            if let Ok(done) = h.join() {
+                for (i, r) in done {
+                    slots[i] = Some(r);
+                }
+            }
+        }
+    });
+    slots
+        .into_iter()
+        .zip(charts)
+        .map(|(r, c)| {
+            r.unwrap_or_else(|| ChartScan {
+                targets: vec![TargetReport {
+                    path: c.display.clone(),
+                    kind: TargetKind::Helm,
+                    findings: Vec::new(),
+                    errors: vec![InputError {
+                        path: c.display.clone(),
+                        line: None,
+                        column: None,
+                        message: "internal error while scanning this chart".to_owned(),
+                    }],
+                }],
+                sources: Vec::new(),
+            })
+        })
+        .collect()
+}
+
 /// Reads and parses the files on every available core, keeping their order.
 fn parse_all(files: &[Discovered]) -> Vec<Result<Parsed, InputError>> {
     let parse = |f: &Discovered| {
@@ -170,6 +249,12 @@ fn parse_all(files: &[Discovered]) -> Vec<Result<Parsed, InputError>> {
         match f.kind {
             FileKind::Manifest => KubernetesFile::parse(source).map(Parsed::Manifest),
             FileKind::Dockerfile => DockerfileInput::parse(source).map(Parsed::Dockerfile),
+            FileKind::Chart => Err(InputError {
+                path: f.display.clone(),
+                line: None,
+                column: None,
+                message: "a chart is rendered, not parsed as a file".to_owned(),
+            }),
         }
     };
     let threads = std::thread::available_parallelism()

@@ -16,10 +16,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use bulwark_gotmpl::{
     Error, FuncError, FuncMap, Limits, Map as GoMap, MissingKey, Options, ParamType, SharedMap,
-    Signature, TemplateSet, Value as GoValue,
+    Signature, TemplateSet, Trace, TraceIndex, Value as GoValue,
 };
 use bulwark_sprig::ChartContext;
 
+pub use bulwark_gotmpl::{PathSeg, Segment};
 pub use files::{Files, KubeVersionValue, VersionSet};
 
 use crate::chart::Chart;
@@ -295,6 +296,24 @@ pub fn render(input: &RenderInput) -> Result<Rendered, RenderError> {
 
 /// [`render`] with explicit resource limits.
 pub fn render_with_limits(input: &RenderInput, limits: Limits) -> Result<Rendered, RenderError> {
+    render_inner(input, limits, false).map(|(out, _)| out)
+}
+
+/// Traces of a render, by template path: which template node wrote each part of the
+/// output and which `.Values` paths (from the top-level values, so a subchart's `.Values.x`
+/// is `sub.x`) it printed.
+pub type Traces = BTreeMap<String, Trace>;
+
+/// [`render`] with source tracing (the output is the same as [`render`]'s).
+pub fn render_traced(input: &RenderInput) -> Result<(Rendered, Traces), RenderError> {
+    render_inner(input, Limits::default(), true)
+}
+
+fn render_inner(
+    input: &RenderInput,
+    limits: Limits,
+    trace: bool,
+) -> Result<(Rendered, Traces), RenderError> {
     let release = template_value(&input.release.to_value());
     let capabilities = capabilities_value(&input.capabilities);
     let values = template_value(&Value::Map(input.values.clone()));
@@ -322,7 +341,13 @@ pub fn render_with_limits(input: &RenderInput, limits: Limits) -> Result<Rendere
         set.parse(&t.name, &text)
             .map_err(|e| RenderError::Parse(parse_error_message(&t.name, e.message())))?;
     }
+    let index = trace.then(|| {
+        let mut index = TraceIndex::new();
+        index.add_root("", &values);
+        Arc::new(index)
+    });
     let mut out = Rendered::new();
+    let mut traces = Traces::new();
     for t in tpls.iter().filter(|t| !t.is_partial) {
         let full = t
             .base_path
@@ -338,15 +363,52 @@ pub fn render_with_limits(input: &RenderInput, limits: Limits) -> Result<Rendere
             .data
             .write()
             .insert("Template".into(), GoValue::map(tm));
-        let text = set
-            .execute(&t.name, &GoValue::Map(chart.data.clone()))
-            .map_err(|e| match e {
-                Error::Parse(p) => RenderError::Parse(parse_error_message(&t.name, p.message())),
-                Error::Exec(x) => RenderError::Execution(exec_error_message(&t.name, &x.message)),
-            })?;
-        out.insert(t.name.clone(), text.replace("<no value>", ""));
+        let data = GoValue::Map(chart.data.clone());
+        let result = match &index {
+            None => set.execute(&t.name, &data).map(|text| (text, None)),
+            Some(index) => set
+                .execute_traced(&t.name, &data, index.clone())
+                .map(|(text, trace)| (text, Some(trace))),
+        };
+        let (text, trace) = result.map_err(|e| match e {
+            Error::Parse(p) => RenderError::Parse(parse_error_message(&t.name, p.message())),
+            Error::Exec(x) => RenderError::Execution(exec_error_message(&t.name, &x.message)),
+        })?;
+        match trace {
+            None => {
+                out.insert(t.name.clone(), text.replace("<no value>", ""));
+            }
+            Some(mut trace) => {
+                let text = strip_no_value(&text, &mut trace);
+                out.insert(t.name.clone(), text);
+                traces.insert(t.name.clone(), trace);
+            }
+        }
     }
-    Ok(out)
+    Ok((out, traces))
+}
+
+/// Removes `<no value>` as Helm does, moving the trace's segments with the text.
+fn strip_no_value(text: &str, trace: &mut Trace) -> String {
+    const GONE: &str = "<no value>";
+    let removed: Vec<usize> = text.match_indices(GONE).map(|(i, _)| i).collect();
+    if removed.is_empty() {
+        return text.to_owned();
+    }
+    let moved = |off: usize| {
+        let before = removed.partition_point(|&r| r + GONE.len() <= off);
+        let inside = removed
+            .get(before)
+            .filter(|&&r| r < off)
+            .map_or(0, |&r| off - r);
+        off - before * GONE.len() - inside
+    };
+    for s in &mut trace.segments {
+        s.start = moved(s.start);
+        s.end = moved(s.end);
+    }
+    trace.segments.retain(|s| s.start < s.end);
+    text.replace(GONE, "")
 }
 
 #[cfg(test)]
