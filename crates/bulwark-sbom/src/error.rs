@@ -7,9 +7,9 @@ pub enum SbomError {
     Io(#[from] std::io::Error),
     #[error("`{0}` is not a folder")]
     NotADirectory(PathBuf),
-    /// The image or file source failed (bulwark-oci's error, as text).
-    #[error("{0}")]
-    Source(String),
+    /// Reading the image failed.
+    #[error(transparent)]
+    Image(#[from] bulwark_oci::Error),
     /// An SBOM document that cannot be read.
     #[error("{path}: {message}")]
     Document { path: String, message: String },

@@ -186,3 +186,89 @@ fn unix_mode(md: &std::fs::Metadata) -> u32 {
 fn unix_mode(_md: &std::fs::Metadata) -> u32 {
     0o644
 }
+
+/// An image's squashed filesystem (or a folder) as bulwark-oci reads it.
+pub struct ImageTreeSource<'a> {
+    tree: &'a bulwark_oci::FileTree,
+    info: SourceInfo,
+    image: bool,
+}
+
+impl<'a> ImageTreeSource<'a> {
+    /// The filesystem of an opened image.
+    pub fn from_image(image: &'a bulwark_oci::Image) -> ImageTreeSource<'a> {
+        ImageTreeSource {
+            tree: image.fs(),
+            info: SourceInfo {
+                name: image.source.clone(),
+                kind: "image".into(),
+                digest: image
+                    .manifest_digest
+                    .clone()
+                    .or_else(|| Some(image.config_digest.clone())),
+                layers: image.layers().iter().map(|l| l.diff_id.clone()).collect(),
+            },
+            image: true,
+        }
+    }
+}
+
+impl FileSource for ImageTreeSource<'_> {
+    fn visit(&mut self, visitor: &mut Visitor<'_>) -> Result<(), SbomError> {
+        let layers = self.tree.layers();
+        let layer_of = |e: &bulwark_oci::Entry| {
+            e.layer
+                .and_then(|i| layers.get(i as usize))
+                .map(|l| l.diff_id.as_str())
+        };
+        let kind_of = |e: &bulwark_oci::Entry| match e.kind {
+            bulwark_oci::EntryKind::File | bulwark_oci::EntryKind::Hardlink => EntryKind::File,
+            bulwark_oci::EntryKind::Dir => EntryKind::Dir,
+            bulwark_oci::EntryKind::Symlink => EntryKind::Symlink,
+            _ => EntryKind::Other,
+        };
+        for e in self.tree.entries() {
+            if e.is_file() {
+                continue;
+            }
+            let path = format!("/{}", e.path);
+            let kind = if e.kind == bulwark_oci::EntryKind::Hardlink {
+                EntryKind::Other
+            } else {
+                kind_of(e)
+            };
+            let entry = Entry {
+                path: &path,
+                kind,
+                mode: e.mode,
+                size: 0,
+                link: e.link_target.as_deref(),
+                layer: layer_of(e),
+            };
+            visitor(&entry, &mut std::io::empty())?;
+        }
+        self.tree.for_each_file(
+            |e| e.is_file(),
+            |e, reader| {
+                let path = format!("/{}", e.path);
+                let entry = Entry {
+                    path: &path,
+                    kind: EntryKind::File,
+                    mode: e.mode,
+                    size: e.size,
+                    link: None,
+                    layer: layer_of(e),
+                };
+                visitor(&entry, reader)
+            },
+        )
+    }
+
+    fn info(&self) -> SourceInfo {
+        self.info.clone()
+    }
+
+    fn is_image(&self) -> bool {
+        self.image
+    }
+}

@@ -61,8 +61,7 @@ fn emitted_sboms_validate_and_read_back() {
         created: Some("2026-01-01T00:00:00Z".into()),
     };
     for image in ["debian-polyglot.oci.tar", "tiny-static.oci.tar"] {
-        let mut src = common::FixtureImage::open(&dir.join(image));
-        let sbom = bulwark_sbom::catalog(&mut src).expect("catalogue").sbom;
+        let sbom = common::catalog_image(&dir.join(image)).sbom;
         let cdx = format::write(&sbom, Format::CycloneDxJson, &options);
         let value: serde_json::Value = serde_json::from_str(&cdx).expect("json");
         let errors: Vec<String> = validator
@@ -76,8 +75,7 @@ fn emitted_sboms_validate_and_read_back() {
             errors.join("\n")
         );
         // the same bytes on a second run
-        let mut again = common::FixtureImage::open(&dir.join(image));
-        let sbom2 = bulwark_sbom::catalog(&mut again).expect("catalogue").sbom;
+        let sbom2 = common::catalog_image(&dir.join(image)).sbom;
         assert_eq!(
             cdx,
             format::write(&sbom2, Format::CycloneDxJson, &options),

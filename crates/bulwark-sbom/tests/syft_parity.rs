@@ -69,8 +69,7 @@ fn packages_match_syft_on_fixture_images() {
     let mut seen_known = BTreeSet::new();
     let mut problems = Vec::new();
     for image in IMAGES {
-        let mut src = common::FixtureImage::open(&dir.join(image));
-        let catalog = bulwark_sbom::catalog(&mut src).expect("catalogue");
+        let catalog = common::catalog_image(&dir.join(image));
         assert!(
             catalog.warnings.is_empty(),
             "{image}: {:?}",
