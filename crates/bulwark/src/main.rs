@@ -6,6 +6,7 @@
 mod cli;
 mod discover;
 mod rules_cmd;
+mod sbom_cmd;
 mod scan;
 mod template_cmd;
 
@@ -19,6 +20,7 @@ fn main() -> ExitCode {
         cli::Command::Scan(args) => scan::run(args),
         cli::Command::Rules(args) => rules_cmd::run(args),
         cli::Command::Template(args) => template_cmd::run(args),
+        cli::Command::Sbom(args) => sbom_cmd::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
