@@ -7,6 +7,7 @@ mod cli;
 mod discover;
 mod rules_cmd;
 mod chart_scan;
+mod sbom_cmd;
 mod scan;
 mod template_cmd;
 
@@ -20,6 +21,7 @@ fn main() -> ExitCode {
         cli::Command::Scan(args) => scan::run(args),
         cli::Command::Rules(args) => rules_cmd::run(args),
         cli::Command::Template(args) => template_cmd::run(args),
+        cli::Command::Sbom(args) => sbom_cmd::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
