@@ -3,3 +3,8 @@
 //! tests ([`unittest`]) and the input formats they read ([`inputs`]).
 
 pub mod inputs;
+pub mod builtins;
+pub mod load;
+pub mod unittest;
+
+pub use load::{PolicyError, PolicyFile, RegoVersion};
