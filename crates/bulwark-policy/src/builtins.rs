@@ -15,6 +15,7 @@ use bulwark_core::SourceFile;
 use bulwark_dockerfile::shell::{TextMap, parse_script};
 use serde_json::{Value, json};
 
+use crate::engine::{NativeFunction, PolicyEngine, PolicyError, RegoValue, to_json};
 use crate::inputs::{InputFormat, parse_input};
 
 /// Folder that relative paths of `parse_config_file` are read from, shared by the
@@ -87,8 +88,15 @@ pub fn obj_by_path(obj: Value, path: &Value) -> Value {
     current
 }
 
-fn json_arg(v: &regorus::Value) -> Value {
-    crate::load::to_json(v)
+fn json_arg(args: &[RegoValue], i: usize) -> Value {
+    args.get(i).and_then(to_json).unwrap_or(Value::Null)
+}
+
+fn str_arg<'a>(args: &'a [RegoValue], i: usize, what: &str) -> Result<&'a str, String> {
+    args.get(i)
+        .and_then(|a| a.as_string().ok())
+        .map(|s| s.as_ref())
+        .ok_or_else(|| format!("expected {what}"))
 }
 
 fn parse_config_text(parser: &str, text: &str) -> Result<Value, String> {
@@ -100,7 +108,13 @@ fn parse_config_text(parser: &str, text: &str) -> Result<Value, String> {
 
 fn parse_config_path(base: &Path, path: &str) -> Result<(String, Value), String> {
     let full = base.join(path);
-    let text = fs_err::read_to_string(&full).map_err(|e| e.to_string())?;
+    let text = fs_err::read_to_string(&full).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            format!("open {path}: no such file or directory")
+        } else {
+            e.to_string()
+        }
+    })?;
     let format = InputFormat::detect(&full)
         .ok_or_else(|| format!("{path}: no parser reads this kind of file"))?;
     parse_input(path, &text, format)
@@ -108,100 +122,72 @@ fn parse_config_path(base: &Path, path: &str) -> Result<(String, Value), String>
         .map_err(|e| e.to_string())
 }
 
+fn native(
+    f: impl Fn(&[RegoValue]) -> Result<RegoValue, String> + Send + Sync + 'static,
+) -> NativeFunction {
+    Arc::new(f)
+}
+
 /// Registers the extensions on `engine`; `base` says where relative paths are read from.
-pub fn register(engine: &mut regorus::Engine, base: &BaseDir) -> Result<(), String> {
-    let err = |e: anyhow::Error| e.to_string();
-    engine
-        .add_extension(
-            "sh.parse_commands".into(),
-            1,
-            Box::new(|args: Vec<regorus::Value>| {
-                let script = args
-                    .first()
-                    .and_then(|a| a.as_string().ok())
-                    .ok_or_else(|| anyhow::Error::msg("sh.parse_commands: expected a string"))?;
-                Ok(regorus::Value::from(json!(parse_commands(script))))
-            }),
-        )
-        .map_err(err)?;
-    engine
-        .add_extension(
-            "result.new".into(),
-            2,
-            Box::new(|args: Vec<regorus::Value>| {
-                let msg = args.first().map(json_arg).unwrap_or(Value::Null);
-                let cause = args.get(1).map(json_arg).unwrap_or(Value::Null);
-                Ok(regorus::Value::from(result_new(msg, &cause)))
-            }),
-        )
-        .map_err(err)?;
-    engine
-        .add_extension(
-            "metadata.obj_by_path".into(),
-            2,
-            Box::new(|args: Vec<regorus::Value>| {
-                let obj = args.first().map(json_arg).unwrap_or(Value::Null);
-                let path = args.get(1).map(json_arg).unwrap_or(Value::Null);
-                Ok(regorus::Value::from(obj_by_path(obj, &path)))
-            }),
-        )
-        .map_err(err)?;
-    engine
-        .add_extension(
-            "parse_config".into(),
-            2,
-            Box::new(|args: Vec<regorus::Value>| {
-                let parser = args.first().and_then(|a| a.as_string().ok());
-                let text = args.get(1).and_then(|a| a.as_string().ok());
-                let (Some(parser), Some(text)) = (parser, text) else {
-                    return Err(anyhow::Error::msg("parse_config: expected a parser name and a string"));
-                };
-                parse_config_text(parser, text)
-                    .map(regorus::Value::from)
-                    .map_err(anyhow::Error::msg)
-            }),
-        )
-        .map_err(err)?;
+pub fn register(engine: &mut PolicyEngine, base: &BaseDir) -> Result<(), PolicyError> {
+    engine.add_native(
+        "sh.parse_commands",
+        1,
+        native(|args| {
+            let script = str_arg(args, 0, "a string")?;
+            Ok(RegoValue::from(json!(parse_commands(script))))
+        }),
+    )?;
+    engine.add_native(
+        "result.new",
+        2,
+        native(|args| Ok(RegoValue::from(result_new(json_arg(args, 0), &json_arg(args, 1))))),
+    )?;
+    engine.add_native(
+        "metadata.obj_by_path",
+        2,
+        native(|args| Ok(RegoValue::from(obj_by_path(json_arg(args, 0), &json_arg(args, 1))))),
+    )?;
+    engine.add_native(
+        "parse_config",
+        2,
+        native(|args| {
+            let parser = str_arg(args, 0, "a parser name")?;
+            let text = str_arg(args, 1, "a string")?;
+            parse_config_text(parser, text).map(RegoValue::from)
+        }),
+    )?;
     let b = base.clone();
-    engine
-        .add_extension(
-            "parse_config_file".into(),
-            1,
-            Box::new(move |args: Vec<regorus::Value>| {
-                let path = args
-                    .first()
-                    .and_then(|a| a.as_string().ok())
-                    .ok_or_else(|| anyhow::Error::msg("parse_config_file: expected a path"))?;
-                parse_config_path(&b.get(), path)
-                    .map(|(_, v)| regorus::Value::from(v))
-                    .map_err(anyhow::Error::msg)
-            }),
-        )
-        .map_err(err)?;
+    engine.add_native(
+        "parse_config_file",
+        1,
+        native(move |args| {
+            let path = str_arg(args, 0, "a path")?;
+            parse_config_path(&b.get(), path).map(|(_, v)| RegoValue::from(v))
+        }),
+    )?;
     let b = base.clone();
-    engine
-        .add_extension(
-            "parse_combined_config_files".into(),
-            1,
-            Box::new(move |args: Vec<regorus::Value>| {
-                let paths = args.first().map(json_arg).unwrap_or(Value::Null);
-                let Some(paths) = paths.as_array() else {
-                    return Err(anyhow::Error::msg("parse_combined_config_files: expected a list of paths"));
-                };
-                let mut combined = Vec::new();
-                for p in paths {
-                    let Some(p) = p.as_str() else { continue };
-                    let (path, v) = parse_config_path(&b.get(), p).map_err(anyhow::Error::msg)?;
-                    match v {
-                        Value::Array(items) => combined
-                            .extend(items.into_iter().map(|c| json!({"path": path, "contents": c}))),
-                        c => combined.push(json!({"path": path, "contents": c})),
-                    }
+    engine.add_native(
+        "parse_combined_config_files",
+        1,
+        native(move |args| {
+            let paths = json_arg(args, 0);
+            let Some(paths) = paths.as_array() else {
+                return Err("expected a list of paths".to_owned());
+            };
+            let mut combined = Vec::new();
+            for p in paths {
+                let Some(p) = p.as_str() else { continue };
+                let (path, v) = parse_config_path(&b.get(), p)?;
+                match v {
+                    Value::Array(items) => combined
+                        .extend(items.into_iter().map(|c| json!({"path": path, "contents": c}))),
+                    c => combined.push(json!({"path": path, "contents": c})),
                 }
-                Ok(regorus::Value::from(Value::Array(combined)))
-            }),
-        )
-        .map_err(err)?;
+            }
+            Ok(RegoValue::from(Value::Array(combined)))
+        }),
+    )?;
     Ok(())
 }
 

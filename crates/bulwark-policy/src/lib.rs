@@ -1,10 +1,11 @@
-//! `bulwark-policy` runs Rego policies (on the `regorus` interpreter) over everything the
-//! scanner reads: conftest mode ([`conftest`]), Trivy-format checks ([`trivy`]), policy unit
-//! tests ([`unittest`]) and the input formats they read ([`inputs`]).
+//! `bulwark-policy` runs Rego policies on the regorus interpreter: the [`engine`] (syntax
+//! choice, data, limits, `print`, extension builtins), Gatekeeper ConstraintTemplates and
+//! Constraints applied to Kubernetes objects ([`gatekeeper`]), gator suites ([`gator`]),
+//! conftest mode ([`conftest`]), Trivy-format checks ([`trivy`]), policy unit tests
+//! ([`unittest`]) and the input formats policies read ([`inputs`]).
 
-pub mod inputs;
 pub mod builtins;
+pub mod engine;
+pub mod inputs;
 pub mod load;
 pub mod unittest;
-
-pub use load::{PolicyError, PolicyFile, RegoVersion};

@@ -15,7 +15,8 @@ use regorus::unstable::{Literal, Rule, RuleHead};
 use serde_json::Value;
 
 use crate::builtins::{BaseDir, set_base_dir};
-use crate::load::{PolicyError, PolicyFile, RegoVersion, build_engine, find_policy_files, load_data, to_json};
+use crate::engine::{EngineOptions, PolicyEngine, PolicyError};
+use crate::load::{PolicyFile, build_engine, find_policy_files, load_data};
 
 /// What to run.
 #[derive(Debug, Clone, Default)]
@@ -28,7 +29,7 @@ pub struct TestOptions {
     pub run: Option<Regex>,
     /// Only tests in packages matching one of these globs (`main`, `ma*`); all when empty.
     pub namespaces: Vec<String>,
-    pub rego_version: RegoVersion,
+    pub engine: EngineOptions,
 }
 
 /// How one test ended.
@@ -95,15 +96,15 @@ struct TestRule {
 pub fn run_tests(options: &TestOptions) -> Result<TestReport, PolicyError> {
     let files = find_policy_files(&options.paths)?;
     if files.is_empty() {
-        return Err(PolicyError::new(
-            options
+        return Err(PolicyError::Data {
+            path: options
                 .paths
                 .iter()
                 .map(|p| p.display().to_string())
                 .collect::<Vec<_>>()
                 .join(", "),
-            "no policies (`.rego` files) found",
-        ));
+            message: "no policies (`.rego` files) found".to_owned(),
+        });
     }
     let mut data_paths = options.data.clone();
     data_paths.extend(bundle_data_files(&options.paths));
@@ -139,17 +140,15 @@ fn bundle_data_files(paths: &[PathBuf]) -> Vec<PathBuf> {
 /// Runs the tests of already-read policy files.
 pub fn run_tests_on(files: &[PolicyFile], data: &Value, options: &TestOptions) -> Result<TestReport, PolicyError> {
     let base = BaseDir::default();
-    let mut engine = build_engine(files, data, options.rego_version, &base)?;
+    let mut engine = build_engine(files, data, options.engine, &base)?;
     let namespaces: Vec<globset::GlobMatcher> = options
         .namespaces
         .iter()
         .filter_map(|n| globset::Glob::new(n).ok().map(|g| g.compile_matcher()))
         .collect();
-    let (tests, helpers) = find_tests(&mut engine);
+    let (tests, helpers) = find_tests(engine.regorus_mut());
     for (i, (path, text)) in helpers.into_iter().enumerate() {
-        engine
-            .add_policy(format!("{path}#cases{i}"), text)
-            .map_err(|e| PolicyError::new(path, e.to_string()))?;
+        engine.add_module(&format!("{path}#cases{i}"), &text)?;
     }
     let mut results = Vec::new();
     for t in tests {
@@ -166,7 +165,7 @@ pub fn run_tests_on(files: &[PolicyFile], data: &Value, options: &TestOptions) -
         let start = Instant::now();
         let outcome = run_one(&mut engine, &t, &name);
         let duration = start.elapsed();
-        let prints = engine.take_prints().unwrap_or_default();
+        let prints = engine.take_prints();
         results.push(TestResult {
             name,
             file: t.file.clone(),
@@ -179,20 +178,19 @@ pub fn run_tests_on(files: &[PolicyFile], data: &Value, options: &TestOptions) -
     Ok(TestReport { results })
 }
 
-fn run_one(engine: &mut regorus::Engine, t: &TestRule, name: &str) -> TestOutcome {
-    let value = match engine.eval_rule(name.to_owned()) {
-        Ok(v) => v,
+fn run_one(engine: &mut PolicyEngine, t: &TestRule, name: &str) -> TestOutcome {
+    let got = match engine.eval_rule(name) {
+        Ok(v) => v.unwrap_or(Value::Null),
         Err(e) => return TestOutcome::Error(first_line(&e.to_string())),
     };
-    let got = to_json(&value);
     let Some(cases_rule) = &t.cases_rule else {
         return match got {
             Value::Null | Value::Bool(false) => TestOutcome::Fail { failed_cases: vec![] },
             _ => TestOutcome::Pass,
         };
     };
-    let expected = match engine.eval_rule(format!("data.{}.{cases_rule}", t.package)) {
-        Ok(v) => to_json(&v),
+    let expected = match engine.eval_rule(&format!("data.{}.{cases_rule}", t.package)) {
+        Ok(v) => v.unwrap_or(Value::Null),
         Err(e) => return TestOutcome::Error(first_line(&e.to_string())),
     };
     let keys = |v: &Value| -> Vec<Value> {
@@ -224,10 +222,9 @@ fn run_one(engine: &mut regorus::Engine, t: &TestRule, name: &str) -> TestOutcom
 
 /// The message of a regorus error, with the policy line it points at.
 fn first_line(s: &str) -> String {
-    let e = crate::load::rego_error("", s);
-    match e.line {
-        Some(l) => format!("{} (line {l})", e.message),
-        None => e.message,
+    match crate::load::located_message(s) {
+        (Some(l), m) => format!("{m} (line {l})"),
+        (None, m) => m,
     }
 }
 
