@@ -5,7 +5,9 @@
 //! ([`unittest`]) and the input formats policies read ([`inputs`]).
 
 pub mod builtins;
+pub mod conftest;
 pub mod engine;
 pub mod inputs;
 pub mod load;
+pub mod trivy;
 pub mod unittest;
