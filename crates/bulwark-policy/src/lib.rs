@@ -3,3 +3,5 @@
 //! Constraints applied to Kubernetes objects ([`gatekeeper`]), and gator suites ([`gator`]).
 
 pub mod engine;
+pub mod gatekeeper;
+pub mod gator;
