@@ -9,12 +9,17 @@
 //! `--v0-compatible` (where `import rego.v1` still switches one file to v1), or
 //! [`SyntaxMode::Auto`] which reads each file as v1 and falls back to v0 when only v0 parses.
 //!
+//! Three constructs regorus reads differently from OPA are rewritten before parsing, keeping
+//! line numbers (see `normalize`): chained rule bodies, a body line opening with `(`, and
+//! references passed to a negated call.
+//!
 //! Limits ([`Limits`]) bound each evaluation's wall time and the heap the process may grow to
 //! while a policy runs, so a runaway policy fails with [`PolicyError::Limit`] instead of
 //! hanging or exhausting a scan.
 
 pub mod builtins;
 mod load;
+mod normalize;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -253,7 +258,7 @@ impl PolicyEngine {
         self.engine.set_rego_v0(version == RegoVersion::V0);
         let package = self
             .engine
-            .add_policy(path.to_string(), source.to_string())
+            .add_policy(path.to_string(), normalize::normalize(source))
             .map_err(|err| PolicyError::Parse {
                 path: path.to_string(),
                 version,

@@ -7,6 +7,8 @@
 pub mod builtins;
 pub mod conftest;
 pub mod engine;
+pub mod gatekeeper;
+pub mod gator;
 pub mod inputs;
 pub mod load;
 pub mod trivy;
