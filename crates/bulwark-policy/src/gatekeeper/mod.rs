@@ -1,0 +1,220 @@
+//! Gatekeeper mode: ConstraintTemplates and Constraints found among the policy inputs,
+//! applied to Kubernetes objects as Gatekeeper's audit applies them.
+//!
+//! Each template's Rego (with its `libs`) is compiled into its own engine (templates may ship
+//! different versions of the same `lib` package). For each object, every constraint whose
+//! `match` selects it ([`matching`]) evaluates its template's `violation` rule with
+//! `input.review` ([`review`]) and `input.parameters`; `data.inventory` ([`inventory`]) holds
+//! every scanned object, laid out as Gatekeeper's sync lays it out, and Namespaces among them
+//! serve `namespaceSelector`.
+
+pub mod inventory;
+pub mod matching;
+pub mod review;
+pub mod template;
+
+use std::path::Path;
+
+use serde_json::Value as Json;
+
+pub use inventory::Inventory;
+pub use matching::Match;
+pub use review::Review;
+pub use template::{Constraint, ConstraintTemplate, Violation, is_template};
+
+use crate::engine::{EngineOptions, PolicyError, RegoValue};
+
+/// Errors of reading templates and constraints.
+#[derive(Debug, thiserror::Error)]
+pub enum GatekeeperError {
+    #[error("{path}: {message}")]
+    Invalid { path: String, message: String },
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+}
+
+/// One violation of one constraint by one object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditResult {
+    /// Index of the object in the slice given to [`Gatekeeper::audit`].
+    pub object: usize,
+    /// The template's name and the file it came from.
+    pub template: String,
+    pub template_source: String,
+    pub constraint_kind: String,
+    pub constraint_name: String,
+    pub constraint_source: String,
+    pub enforcement_action: String,
+    pub message: String,
+    pub details: Json,
+    /// The template failed to evaluate; `message` is the error.
+    pub error: bool,
+}
+
+/// Templates and constraints ready to audit objects.
+#[derive(Debug, Clone, Default)]
+pub struct Gatekeeper {
+    pub templates: Vec<ConstraintTemplate>,
+    pub constraints: Vec<Constraint>,
+}
+
+impl Gatekeeper {
+    /// Collects the templates and constraints among policy documents (other documents are
+    /// ignored). A bad template or constraint is reported and left out; the others stay.
+    pub fn from_documents(
+        documents: &[(impl AsRef<Path>, Json)],
+        options: EngineOptions,
+    ) -> (Gatekeeper, Vec<GatekeeperError>) {
+        let mut set = Gatekeeper::default();
+        let mut errors = Vec::new();
+        for (path, doc) in documents {
+            let source = path.as_ref().display().to_string();
+            if is_template(doc) {
+                match ConstraintTemplate::from_json(doc, &source, options) {
+                    Ok(t) => set.templates.push(t),
+                    Err(e) => errors.push(e),
+                }
+            }
+        }
+        for (path, doc) in documents {
+            let source = path.as_ref().display().to_string();
+            if Constraint::is_constraint(doc) {
+                match Constraint::from_json(doc, &source) {
+                    Ok(c) if set.templates.iter().any(|t| t.kind == c.kind) => {
+                        set.constraints.push(c)
+                    }
+                    Ok(c) => errors.push(GatekeeperError::Invalid {
+                        path: source,
+                        message: format!(
+                            "constraint {}/{}: no ConstraintTemplate defines kind `{}`",
+                            c.kind, c.name, c.kind
+                        ),
+                    }),
+                    Err(e) => errors.push(e),
+                }
+            }
+        }
+        (set, errors)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.constraints.is_empty()
+    }
+
+    /// Audits objects: every constraint against every object it matches, with
+    /// `data.inventory` made of all the objects. Work is spread over `threads` workers.
+    /// Results come back ordered by object, then constraint order.
+    pub fn audit(&self, objects: &[Json], threads: usize) -> Vec<AuditResult> {
+        let inventory = Inventory::from_objects(objects.iter());
+        let reviews: Vec<(Review, RegoValue)> = objects
+            .iter()
+            .map(|o| {
+                let review = Review::of_object(o);
+                let value = RegoValue::from(review.json.clone());
+                (review, value)
+            })
+            .collect();
+        let mut templates = self.templates.clone();
+        let mut results = Vec::new();
+        for t in templates.iter_mut() {
+            if let Err(e) = t.set_inventory(&inventory) {
+                // Cannot happen for an inventory built from objects; report it on object 0.
+                results.push(AuditResult {
+                    object: 0,
+                    template: t.name.clone(),
+                    template_source: t.source.clone(),
+                    constraint_kind: t.kind.clone(),
+                    constraint_name: String::new(),
+                    constraint_source: String::new(),
+                    enforcement_action: String::new(),
+                    message: e.to_string(),
+                    details: Json::Null,
+                    error: true,
+                });
+            }
+        }
+        let parameters: Vec<RegoValue> = self
+            .constraints
+            .iter()
+            .map(|c| RegoValue::from(c.parameters.clone()))
+            .collect();
+        let template_of: Vec<Option<usize>> = self
+            .constraints
+            .iter()
+            .map(|c| templates.iter().position(|t| t.kind == c.kind))
+            .collect();
+        let work = |templates: &mut Vec<ConstraintTemplate>, index: usize| {
+            let (review, value) = &reviews[index];
+            let namespace = review
+                .namespace
+                .as_deref()
+                .and_then(|n| inventory.namespace(n));
+            let mut out = Vec::new();
+            for (ci, constraint) in self.constraints.iter().enumerate() {
+                let Some(ti) = template_of[ci] else { continue };
+                let violations = match constraint
+                    .matcher
+                    .matches_any(&review.match_objects(), namespace)
+                {
+                    Ok(false) => continue,
+                    Ok(true) => templates[ti].review(value, &parameters[ci]),
+                    Err(message) => vec![Violation {
+                        msg: message,
+                        details: Json::Null,
+                        error: true,
+                    }],
+                };
+                let template = &templates[ti];
+                out.extend(violations.into_iter().map(|v| AuditResult {
+                    object: index,
+                    template: template.name.clone(),
+                    template_source: template.source.clone(),
+                    constraint_kind: constraint.kind.clone(),
+                    constraint_name: constraint.name.clone(),
+                    constraint_source: constraint.source.clone(),
+                    enforcement_action: constraint.enforcement_action.clone(),
+                    message: v.msg,
+                    details: v.details,
+                    error: v.error,
+                }));
+            }
+            out
+        };
+        let threads = threads.clamp(1, objects.len().max(1));
+        if threads == 1 {
+            for index in 0..objects.len() {
+                results.extend(work(&mut templates, index));
+            }
+            return results;
+        }
+        let mut per_object: Vec<Vec<AuditResult>> = vec![Vec::new(); objects.len()];
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    let mut local = templates.clone();
+                    let work = &work;
+                    scope.spawn(move || {
+                        (t..objects.len())
+                            .step_by(threads)
+                            .map(|i| (i, work(&mut local, i)))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            for handle in handles {
+                if let Ok(done) = handle.join() {
+                    for (i, r) in done {
+                        per_object[i] = r;
+                    }
+                }
+            }
+        });
+        results.extend(per_object.into_iter().flatten());
+        results
+    }
+
+    /// The template for a constraint kind.
+    pub fn template_for(&self, kind: &str) -> Option<&ConstraintTemplate> {
+        self.templates.iter().find(|t| t.kind == kind)
+    }
+}
