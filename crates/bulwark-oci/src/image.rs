@@ -7,7 +7,9 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use crate::archive::{Store, read_section};
 use crate::fs::{FileTree, LayerInfo};
-use crate::layer::{IndexedLayer, LayerBudget, index_layer, sha256_bytes};
+use crate::layer::{IndexedLayer, LayerBudget, index_layer, index_remote, sha256_bytes};
+use crate::reference::{Reference, Repository};
+use crate::registry::{RegistryClient, RegistryOptions};
 use crate::section::Section;
 use crate::spec::{
     ANNOTATION_REF_NAME, Descriptor, DockerArchiveImage, ImageConfig, Index, Manifest, Platform,
@@ -30,6 +32,8 @@ pub struct OpenOptions {
     /// Skip checking blob digests and layer diff ids of local images (registry blobs are
     /// always checked).
     pub skip_verify: bool,
+    /// How to reach registries (plain HTTP, credentials).
+    pub registry: RegistryOptions,
 }
 
 /// An image read from an OCI layout, an archive or a registry.
@@ -43,6 +47,8 @@ pub struct Image {
     pub index_digest: Option<String>,
     /// The image manifest (`None` for docker archives).
     pub manifest: Option<Manifest>,
+    /// The image manifest as stored (its digest is `manifest_digest`).
+    pub manifest_bytes: Option<Vec<u8>>,
     /// The digest of the config blob (the image id).
     pub config_digest: String,
     /// The config, parsed.
@@ -53,6 +59,8 @@ pub struct Image {
     /// `org.opencontainers.image.ref.name` of an OCI layout, the registry reference).
     pub names: Vec<String>,
     fs: FileTree,
+    /// The layer blobs as stored, when local (for pushing them as they are).
+    stored_layers: Vec<Option<Section>>,
 }
 
 impl Image {
@@ -64,6 +72,11 @@ impl Image {
     /// The layers, bottom first.
     pub fn layers(&self) -> &[LayerInfo] {
         self.fs.layers()
+    }
+
+    /// A reader of layer `index`'s blob as stored, for a local image.
+    pub(crate) fn stored_layer(&self, index: usize) -> Option<&Section> {
+        self.stored_layers.get(index).and_then(Option::as_ref)
     }
 
     /// The platform from the config.
@@ -116,6 +129,111 @@ impl Image {
     }
 }
 
+impl Image {
+    /// Pulls an image from a registry: the manifest by tag or digest (an index is resolved
+    /// by platform), the config, and the layers, streamed and checked against their digests.
+    ///
+    /// # Errors
+    /// As [`Image::open_oci_dir`], and [`Error::Registry`] for failed requests.
+    pub fn open_registry(
+        client: &RegistryClient,
+        reference: &Reference,
+        options: &OpenOptions,
+    ) -> Result<Image> {
+        let label = reference.to_string();
+        let repo = &reference.repository;
+        let top = client.get_manifest(reference)?;
+        let start = Descriptor {
+            media_type: top.media_type.clone(),
+            digest: top.digest.clone(),
+            size: top.bytes.len() as u64,
+            platform: None,
+            annotations: Default::default(),
+            artifact_type: None,
+            urls: Vec::new(),
+        };
+        let fetch = |d: &Descriptor| -> Result<Vec<u8>> {
+            if d.digest == top.digest {
+                return Ok(top.bytes.clone());
+            }
+            check_digest(&d.digest, &label)?;
+            client
+                .get_manifest(&reference.with_digest(&d.digest))
+                .map(|m| m.bytes)
+        };
+        let (index_digest, manifest_digest, manifest, manifest_bytes) =
+            resolve_manifest(&start, &fetch, options, &label)?;
+        check_digest(&manifest.config.digest, &label)?;
+        let config_bytes = client.get_blob_bytes(repo, &manifest.config)?;
+        let resolved = ResolvedManifest {
+            index_digest,
+            manifest_digest,
+            manifest,
+            manifest_bytes,
+            config_bytes,
+            names: vec![label.clone()],
+        };
+        assemble(resolved, label, options, |d| {
+            Ok(LayerBlob {
+                data: BlobData::Remote(client, repo),
+                digest: Some(d.digest.clone()),
+                size: d.size,
+                media_type: Some(d.media_type.clone()),
+                diff_id: String::new(),
+            })
+        })
+    }
+}
+
+/// A manifest chosen and fetched, with its config.
+struct ResolvedManifest {
+    index_digest: Option<String>,
+    manifest_digest: String,
+    manifest: Manifest,
+    manifest_bytes: Vec<u8>,
+    config_bytes: Vec<u8>,
+    names: Vec<String>,
+}
+
+/// Parses the config, lists the layer blobs (`blob` makes each from its descriptor), reads
+/// and squashes them.
+fn assemble<'a>(
+    r: ResolvedManifest,
+    label: String,
+    options: &OpenOptions,
+    blob: impl Fn(&Descriptor) -> Result<LayerBlob<'a>>,
+) -> Result<Image> {
+    let config = parse_config(
+        &r.config_bytes,
+        &format!("{label}: config {}", r.manifest.config.digest),
+        r.manifest.layers.len(),
+        options,
+        &label,
+    )?;
+    let mut blobs = Vec::new();
+    for (d, diff_id) in r.manifest.layers.iter().zip(&config.rootfs.diff_ids) {
+        check_digest(&d.digest, &label)?;
+        blobs.push(LayerBlob {
+            diff_id: diff_id.clone(),
+            ..blob(d)?
+        });
+    }
+    let fs = read_layers(&blobs, options, &label)?;
+    Ok(Image {
+        source: label,
+        manifest_digest: Some(r.manifest_digest),
+        index_digest: r.index_digest,
+        config_digest: r.manifest.config.digest.clone(),
+        manifest: Some(r.manifest),
+        manifest_bytes: Some(r.manifest_bytes),
+        config,
+        config_bytes: r.config_bytes,
+        names: r.names,
+        fs,
+        stored_layers: stored(blobs),
+    })
+}
+
 fn budget(options: &OpenOptions) -> LayerBudget<'_> {
     LayerBudget {
         limits: &options.limits,
@@ -126,11 +244,30 @@ fn budget(options: &OpenOptions) -> LayerBudget<'_> {
 }
 
 /// A layer blob to read, with what the manifest and config say about it.
-pub(crate) struct LayerBlob {
-    pub blob: Section,
+pub(crate) struct LayerBlob<'a> {
+    pub data: BlobData<'a>,
     pub digest: Option<String>,
+    pub size: u64,
     pub media_type: Option<String>,
     pub diff_id: String,
+}
+
+/// Where a layer blob is read from.
+pub(crate) enum BlobData<'a> {
+    /// A file, or part of an archive.
+    Local(Section),
+    /// A registry, streamed.
+    Remote(&'a RegistryClient, &'a Repository),
+}
+
+impl LayerBlob<'_> {
+    fn label(&self) -> &str {
+        match (&self.digest, &self.data) {
+            (Some(d), _) => d,
+            (None, BlobData::Local(s)) => s.label(),
+            (None, BlobData::Remote(..)) => &self.diff_id,
+        }
+    }
 }
 
 fn open_oci(store: Store, reference: Option<&str>, options: &OpenOptions) -> Result<Image> {
@@ -159,7 +296,7 @@ fn open_oci(store: Store, reference: Option<&str>, options: &OpenOptions) -> Res
         verify_bytes(&bytes, &d.digest, &format!("{label}: blob {}", d.digest))?;
         Ok(bytes)
     };
-    let (index_digest, manifest_digest, manifest) = match chosen {
+    let (index_digest, manifest_digest, manifest, manifest_bytes) = match chosen {
         Some(d) => resolve_manifest(&d, &fetch, options, &label)?,
         None => {
             // index.json itself lists platform variants of one image.
@@ -168,21 +305,20 @@ fn open_oci(store: Store, reference: Option<&str>, options: &OpenOptions) -> Res
                 options.platform.as_ref(),
                 &format!("{label}: index.json"),
             )?;
-            let (_, md, m) = resolve_manifest(&d, &fetch, options, &label)?;
-            (None, md, m)
+            let (_, md, m, b) = resolve_manifest(&d, &fetch, options, &label)?;
+            (None, md, m, b)
         }
     };
     let config_bytes = fetch(&manifest.config)?;
-    let config = parse_config(
-        &config_bytes,
-        &format!("{label}: config {}", manifest.config.digest),
-        manifest.layers.len(),
-        options,
-        &label,
-    )?;
-    let mut blobs = Vec::new();
-    for (d, diff_id) in manifest.layers.iter().zip(&config.rootfs.diff_ids) {
-        check_digest(&d.digest, &label)?;
+    let resolved = ResolvedManifest {
+        index_digest,
+        manifest_digest,
+        manifest,
+        manifest_bytes,
+        config_bytes,
+        names,
+    };
+    assemble(resolved, label, options, |d| {
         let blob = store.blob(&d.digest)?;
         if blob.len() != d.size {
             return Err(Error::malformed(
@@ -194,24 +330,13 @@ fn open_oci(store: Store, reference: Option<&str>, options: &OpenOptions) -> Res
                 ),
             ));
         }
-        blobs.push(LayerBlob {
-            blob,
+        Ok(LayerBlob {
+            size: blob.len(),
+            data: BlobData::Local(blob),
             digest: Some(d.digest.clone()),
             media_type: Some(d.media_type.clone()),
-            diff_id: diff_id.clone(),
-        });
-    }
-    let fs = read_layers(&blobs, options, &label)?;
-    Ok(Image {
-        source: label,
-        manifest_digest: Some(manifest_digest),
-        index_digest,
-        config_digest: manifest.config.digest.clone(),
-        manifest: Some(manifest),
-        config,
-        config_bytes,
-        names,
-        fs,
+            diff_id: String::new(),
+        })
     })
 }
 
@@ -259,13 +384,13 @@ fn choose_in_layout(
 }
 
 /// Follows a descriptor through indexes (choosing by platform) to an image manifest; returns
-/// (index digest, manifest digest, manifest).
+/// (index digest, manifest digest, manifest, manifest bytes).
 pub(crate) fn resolve_manifest(
     start: &Descriptor,
     fetch: &dyn Fn(&Descriptor) -> Result<Vec<u8>>,
     options: &OpenOptions,
     label: &str,
-) -> Result<(Option<String>, String, Manifest)> {
+) -> Result<(Option<String>, String, Manifest, Vec<u8>)> {
     let mut d = start.clone();
     let mut index_digest = None;
     for _ in 0..4 {
@@ -290,7 +415,7 @@ pub(crate) fn resolve_manifest(
             ));
         }
         let manifest: Manifest = parse_json(&bytes, &what, "an OCI image manifest")?;
-        return Ok((index_digest, d.digest, manifest));
+        return Ok((index_digest, d.digest, manifest, bytes));
     }
     Err(Error::limit(label, "indexes nested more than 4 deep"))
 }
@@ -441,8 +566,10 @@ fn open_docker(store: Store, reference: Option<&str>, options: &OpenOptions) -> 
     )?;
     let mut blobs = Vec::new();
     for (name, diff_id) in image.layers.iter().zip(&config.rootfs.diff_ids) {
+        let blob = store.file(name)?;
         blobs.push(LayerBlob {
-            blob: store.file(name)?,
+            size: blob.len(),
+            data: BlobData::Local(blob),
             digest: None,
             media_type: None,
             diff_id: diff_id.clone(),
@@ -454,12 +581,24 @@ fn open_docker(store: Store, reference: Option<&str>, options: &OpenOptions) -> 
         manifest_digest: None,
         index_digest: None,
         manifest: None,
+        manifest_bytes: None,
         config_digest,
         config,
         config_bytes,
         names: image.repo_tags.clone(),
         fs,
+        stored_layers: stored(blobs),
     })
+}
+
+fn stored(blobs: Vec<LayerBlob<'_>>) -> Vec<Option<Section>> {
+    blobs
+        .into_iter()
+        .map(|b| match b.data {
+            BlobData::Local(s) => Some(s),
+            BlobData::Remote(..) => None,
+        })
+        .collect()
 }
 
 /// `localhost/x:1` matches `x:1`, `docker.io/library/x:1` matches `x:1`.
@@ -477,7 +616,7 @@ fn tag_matches(tag: &str, wanted: &str) -> bool {
 /// Reads every layer (on as many threads as there are cores), checks the digests, and squashes
 /// them bottom up.
 pub(crate) fn read_layers(
-    blobs: &[LayerBlob],
+    blobs: &[LayerBlob<'_>],
     options: &OpenOptions,
     label: &str,
 ) -> Result<FileTree> {
@@ -491,11 +630,7 @@ pub(crate) fn read_layers(
         .max(1);
     let what = |i: usize| {
         let b = &blobs[i];
-        format!(
-            "{label}: layer {} ({})",
-            i + 1,
-            b.digest.as_deref().unwrap_or_else(|| b.blob.label())
-        )
+        format!("{label}: layer {} ({})", i + 1, b.label())
     };
     std::thread::scope(|scope| {
         for _ in 0..threads {
@@ -506,7 +641,16 @@ pub(crate) fn read_layers(
                     if i >= blobs.len() {
                         break;
                     }
-                    let r = index_layer(&blobs[i].blob, &what(i), &budget);
+                    let b = &blobs[i];
+                    let r = match &b.data {
+                        BlobData::Local(section) => index_layer(section, &what(i), &budget),
+                        BlobData::Remote(client, repo) => {
+                            let digest = b.digest.as_deref().unwrap_or_default();
+                            client
+                                .blob_reader(repo, digest, b.size)
+                                .and_then(|reader| index_remote(reader, b.size, &what(i), &budget))
+                        }
+                    };
                     let failed = r.is_err();
                     if let Ok(mut slots) = results.lock() {
                         slots[i] = Some(r);
@@ -560,7 +704,7 @@ pub(crate) fn read_layers(
             diff_id: b.diff_id.clone(),
             media_type: b.media_type.clone(),
             compression: layer.compression,
-            size: b.blob.len(),
+            size: b.size,
             uncompressed_size: layer.uncompressed_size,
         });
         tars.push(layer.tar);

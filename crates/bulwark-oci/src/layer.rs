@@ -3,7 +3,7 @@
 //! offset), and its tar headers are collected on the way, within the bounds of [`Limits`].
 
 use std::fs::File;
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, BufRead, BufWriter, Read, Write};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -75,18 +75,62 @@ pub(crate) fn index_layer(
             blob_digest,
         });
     }
-    let spool =
-        new_spool(budget.spool_dir).map_err(|e| Error::io(format!("{what}: spool file"), e))?;
-    let mut tee = Tee {
-        inner: decompress(blob.reader(), compression),
-        out: BufWriter::with_capacity(1 << 18, spool),
-        hasher: budget.verify.then(Sha256::new),
-        written: 0,
-        compressed: blob.len(),
-        budget,
+    index_stream(
+        blob.reader(),
+        compression,
+        blob.len(),
         what,
-        failure: None,
-    };
+        budget,
+        blob_digest,
+    )
+}
+
+/// Reads a layer from a stream (a registry download, which checks its own digest): the
+/// compression is sniffed from the first bytes and the tar is always spooled.
+pub(crate) fn index_remote(
+    input: impl Read,
+    size: u64,
+    what: &str,
+    budget: &LayerBudget<'_>,
+) -> Result<IndexedLayer> {
+    let mut input = io::BufReader::with_capacity(1 << 16, input);
+    let mut head = Vec::new();
+    while head.len() < 4 {
+        let buf = input.fill_buf().map_err(|e| Error::io(what, e))?;
+        if buf.is_empty() {
+            break;
+        }
+        let take = buf.len().min(4 - head.len());
+        head.extend_from_slice(&buf[..take]);
+        input.consume(take);
+    }
+    let compression = Compression::sniff(&head);
+    index_stream(
+        io::Cursor::new(head).chain(input),
+        compression,
+        size,
+        what,
+        budget,
+        None,
+    )
+}
+
+fn index_stream(
+    input: impl Read,
+    compression: Compression,
+    compressed_len: u64,
+    what: &str,
+    budget: &LayerBudget<'_>,
+    blob_digest: Option<String>,
+) -> Result<IndexedLayer> {
+    let mut tee = Tee::new(
+        input,
+        compression,
+        compressed_len,
+        what,
+        budget,
+        budget.verify,
+    )?;
     let result = {
         let mut reader = TarReader::new(Streamed(&mut tee), budget.limits);
         collect_headers(&mut reader, what, budget.limits)
@@ -95,27 +139,13 @@ pub(crate) fn index_layer(
         Ok(h) => h,
         Err(e) => return Err(tee.failure.take().unwrap_or(e)),
     };
-    // The rest of the stream (end-of-archive padding, trailing data): read so that the
-    // decompressor checks its trailer and the digest covers everything.
-    if let Err(e) = io::copy(&mut tee, &mut io::sink()) {
-        return Err(tee.failure.take().unwrap_or_else(|| Error::io(what, e)));
-    }
-    let Tee {
-        out,
-        hasher,
-        written,
-        ..
-    } = tee;
-    let spool = out
-        .into_inner()
-        .map_err(|e| Error::io(format!("{what}: spool file"), e.into_error()))?;
-    let tar = Section::new(std::sync::Arc::new(spool), 0, written, what.to_string());
+    let (tar, diff_id) = tee.finish()?;
     Ok(IndexedLayer {
         headers,
-        tar,
         compression,
-        uncompressed_size: written,
-        diff_id: hasher.map(|h| format!("sha256:{}", hex(&h.finalize()))),
+        uncompressed_size: tar.len(),
+        tar,
+        diff_id,
         blob_digest,
     })
 }
@@ -127,32 +157,8 @@ pub(crate) fn spool_decompressed(
     what: &str,
     budget: &LayerBudget<'_>,
 ) -> Result<Section> {
-    let spool =
-        new_spool(budget.spool_dir).map_err(|e| Error::io(format!("{what}: spool file"), e))?;
-    let mut tee = Tee {
-        inner: decompress(file.reader(), compression),
-        out: BufWriter::with_capacity(1 << 18, spool),
-        hasher: None,
-        written: 0,
-        compressed: file.len(),
-        budget,
-        what,
-        failure: None,
-    };
-    if let Err(e) = io::copy(&mut tee, &mut io::sink()) {
-        return Err(tee.failure.take().unwrap_or_else(|| Error::io(what, e)));
-    }
-    let written = tee.written;
-    let spool = tee
-        .out
-        .into_inner()
-        .map_err(|e| Error::io(format!("{what}: spool file"), e.into_error()))?;
-    Ok(Section::new(
-        std::sync::Arc::new(spool),
-        0,
-        written,
-        what.to_string(),
-    ))
+    let tee = Tee::new(file.reader(), compression, file.len(), what, budget, false)?;
+    tee.finish().map(|(section, _)| section)
 }
 
 fn new_spool(dir: Option<&Path>) -> io::Result<File> {
@@ -204,6 +210,58 @@ struct Tee<'a, 'b, R> {
     budget: &'a LayerBudget<'b>,
     what: &'a str,
     failure: Option<Error>,
+}
+
+impl<'a, 'b, 'r> Tee<'a, 'b, Box<dyn Read + 'r>> {
+    fn new(
+        input: impl Read + 'r,
+        compression: Compression,
+        compressed: u64,
+        what: &'a str,
+        budget: &'a LayerBudget<'b>,
+        hash: bool,
+    ) -> Result<Self> {
+        let spool =
+            new_spool(budget.spool_dir).map_err(|e| Error::io(format!("{what}: spool file"), e))?;
+        Ok(Tee {
+            inner: decompress(input, compression),
+            out: BufWriter::with_capacity(1 << 18, spool),
+            hasher: hash.then(Sha256::new),
+            written: 0,
+            compressed,
+            budget,
+            what,
+            failure: None,
+        })
+    }
+
+    /// Reads the rest of the stream (end-of-archive padding, trailing data) so that the
+    /// decompressor checks its trailer and the digest covers everything; returns the spooled
+    /// bytes and their digest.
+    fn finish(mut self) -> Result<(Section, Option<String>)> {
+        if let Err(e) = io::copy(&mut self, &mut io::sink()) {
+            return Err(self
+                .failure
+                .take()
+                .unwrap_or_else(|| Error::io(self.what, e)));
+        }
+        let what = self.what;
+        let spool = self
+            .out
+            .into_inner()
+            .map_err(|e| Error::io(format!("{what}: spool file"), e.into_error()))?;
+        let section = Section::new(
+            std::sync::Arc::new(spool),
+            0,
+            self.written,
+            what.to_string(),
+        );
+        Ok((
+            section,
+            self.hasher
+                .map(|h| format!("sha256:{}", hex(&h.finalize()))),
+        ))
+    }
 }
 
 impl<R: Read> Read for Tee<'_, '_, R> {

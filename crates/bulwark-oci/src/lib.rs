@@ -1,6 +1,7 @@
 //! `bulwark-oci` owns container images: OCI image layouts (folders and tars), `docker save`
-//! archives (also zstd- or gzip-compressed), and the squashed filesystem an image's layers
-//! make.
+//! archives (also zstd- or gzip-compressed), registries (the distribution API: pull, push,
+//! tags, referrers; anonymous, Basic and bearer-token authentication with credentials from
+//! the Docker config), and the squashed filesystem an image's layers make.
 //!
 //! Open an image with [`ImageSource::parse`] and [`ImageSource::open`] (or the `Image::open_*`
 //! functions); read its filesystem through [`Image::fs`], a [`FileTree`]. A root filesystem
@@ -14,6 +15,14 @@
 //! - [`FileTree::open`], [`FileTree::read`], [`FileTree::read_path`]: file contents;
 //! - [`FileTree::for_each_file`]: contents of the files a predicate selects, in the order
 //!   that reads the storage sequentially.
+//!
+//! Registries: [`RegistryClient`] (blocking, `ureq` over rustls) fetches manifests and blobs
+//! by tag or digest and checks every digest, uploads blobs (monolithic or chunked) and
+//! manifests, lists tags, and finds referrers (OCI 1.1 API, or the `sha256-<hex>` tag index
+//! on registries without it). [`Image::open_registry`] pulls an image (streaming each layer
+//! into the same reader as local layers); [`push_image`] pushes a local one. References
+//! follow Docker's rules ([`Reference`]). Loopback registries are spoken to over plain HTTP,
+//! others over HTTPS unless [`RegistryOptions::insecure`].
 //!
 //! How layers are read: each layer blob's compression is recognised by its magic bytes (gzip,
 //! zstd or none, whatever the media type says); a compressed layer is decompressed once, on
@@ -35,6 +44,8 @@ pub mod fs;
 pub mod image;
 mod layer;
 pub mod limits;
+pub mod reference;
+pub mod registry;
 mod section;
 pub mod source;
 pub mod spec;
@@ -46,5 +57,7 @@ pub use error::{Error, Result};
 pub use fs::{Entry, EntryKind, FileReader, FileTree, LayerInfo};
 pub use image::{Image, OpenOptions};
 pub use limits::Limits;
+pub use reference::{Reference, Repository};
+pub use registry::{Credentials, RegistryClient, RegistryOptions, push_image};
 pub use source::ImageSource;
 pub use spec::{ImageConfig, Platform};

@@ -5,6 +5,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::image::{Image, OpenOptions};
+use crate::reference::Reference;
+use crate::registry::{RegistryClient, RegistryOptions};
 use crate::{Error, Result};
 
 /// Where an image comes from.
@@ -31,21 +33,44 @@ pub enum ImageSource {
         /// One of the `RepoTags` of the image to open.
         name: Option<String>,
     },
+    /// An image in a registry.
+    Registry(Reference),
 }
 
 impl ImageSource {
-    /// Parses an image target, or returns `Ok(None)` when `target` names no image (a plain
-    /// path, to be scanned as files).
+    /// Parses an image target, or returns `Ok(None)` when `target` names no image (an
+    /// existing path, or text that is no image reference: to be scanned as files).
     ///
-    /// A path containing `:` is taken whole when it exists, else split at the last `:` (OCI)
-    /// or the first `:` (docker archives, whose names are `REPO:TAG`).
+    /// `oci:DIR[:NAME]`, `oci-archive:FILE[:NAME]`, `docker-archive:FILE[:REPO:TAG]`,
+    /// `docker://REFERENCE` or `registry:REFERENCE`, or a bare reference
+    /// (`nginx:1.25`, `ghcr.io/acme/web@sha256:…`) that is not an existing path. A path
+    /// containing `:` is taken whole when it exists, else split at the last `:` (OCI) or the
+    /// first `:` (docker archives, whose names are `REPO:TAG`).
     ///
     /// # Errors
-    /// [`Error::Usage`] when a transport prefix is followed by nothing.
+    /// [`Error::Usage`] when a transport prefix is followed by nothing or by an invalid
+    /// reference.
     pub fn parse(target: &str) -> Result<Option<ImageSource>> {
+        if let Some(r) = target
+            .strip_prefix("docker://")
+            .or_else(|| target.strip_prefix("registry:"))
+        {
+            return Reference::parse(r).map(|r| Some(ImageSource::Registry(r)));
+        }
         let (transport, rest) = match target.split_once(':') {
             Some((t @ ("oci" | "oci-archive" | "docker-archive"), rest)) => (t, rest),
-            _ => return Ok(None),
+            _ => {
+                // A bare reference: not a path, and with a registry, tag or digest so that a
+                // missing file name is not taken for an image.
+                let looks_like_image = target.contains(':') || target.contains('@') || {
+                    let first = target.split('/').next().unwrap_or("");
+                    target.contains('/') && (first.contains('.') || first == "localhost")
+                };
+                if Path::new(target).exists() || !looks_like_image {
+                    return Ok(None);
+                }
+                return Ok(Reference::parse(target).ok().map(ImageSource::Registry));
+            }
         };
         if rest.is_empty() {
             return Err(Error::Usage(format!(
@@ -75,6 +100,13 @@ impl ImageSource {
             ImageSource::DockerArchive { path, name } => {
                 Image::open_docker_archive(path, name.as_deref(), options)
             }
+            ImageSource::Registry(reference) => {
+                let client = RegistryClient::new(RegistryOptions {
+                    limits: options.limits,
+                    ..options.registry.clone()
+                });
+                Image::open_registry(&client, reference, options)
+            }
         }
     }
 }
@@ -99,6 +131,7 @@ fn split_name(rest: &str, first_colon: bool) -> (PathBuf, Option<String>) {
 impl fmt::Display for ImageSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (t, path, name) = match self {
+            ImageSource::Registry(r) => return write!(f, "{r}"),
             ImageSource::OciDir { path, name } => ("oci", path, name),
             ImageSource::OciArchive { path, name } => ("oci-archive", path, name),
             ImageSource::DockerArchive { path, name } => ("docker-archive", path, name),
@@ -140,6 +173,21 @@ mod tests {
             })
         );
         assert_eq!(p("deploy/web.yaml"), None);
+        assert_eq!(p("Cargo.toml"), None);
+        assert_eq!(
+            p("nginx:1.25").map(|s| s.to_string()),
+            Some("docker.io/library/nginx:1.25".to_string())
+        );
+        assert_eq!(
+            p("docker://alpine").map(|s| s.to_string()),
+            Some("docker.io/library/alpine:latest".to_string())
+        );
+        assert_eq!(
+            p("127.0.0.1:5000/app/web").map(|s| s.to_string()),
+            Some("127.0.0.1:5000/app/web:latest".to_string())
+        );
+        assert_eq!(p("no-such-folder"), None);
+        assert!(ImageSource::parse("docker://UPPER").is_err());
         assert!(ImageSource::parse("oci:").is_err());
     }
 }
