@@ -11,6 +11,10 @@ mod template_cmd;
 
 use std::process::ExitCode;
 
+/// mimalloc: chart rendering and scanning allocate many small short-lived objects.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::Parser;
 
 fn main() -> ExitCode {
