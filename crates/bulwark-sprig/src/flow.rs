@@ -297,8 +297,28 @@ fn go_syntax(pattern: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// Compiled patterns, shared by every call in this thread: charts call `regexMatch` and
+/// friends with the same few patterns many times, and compiling dominates a match.
 fn new_regex(pattern: &str) -> Result<regex::Regex, regex::Error> {
-    regex::Regex::new(&go_syntax(pattern))
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    /// Distinct patterns kept before the cache starts over.
+    const CAPACITY: usize = 512;
+    thread_local! {
+        static CACHE: RefCell<HashMap<String, regex::Regex>> = RefCell::new(HashMap::new());
+    }
+    if let Some(re) = CACHE.with(|c| c.borrow().get(pattern).cloned()) {
+        return Ok(re);
+    }
+    let re = regex::Regex::new(&go_syntax(pattern))?;
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= CAPACITY {
+            c.clear();
+        }
+        c.insert(pattern.to_owned(), re.clone());
+    });
+    Ok(re)
 }
 
 /// Go's `regexp.MustCompile` panic text for a pattern the `regex` crate refuses.

@@ -13,6 +13,10 @@ mod template_cmd;
 
 use std::process::ExitCode;
 
+// The global allocator is mimalloc, installed by regorus (bulwark-policy) with its
+// `allocator-memory-limits` feature: chart rendering and scanning allocate many small
+// short-lived objects, and the policy engine bounds a policy's heap through it.
+
 use clap::Parser;
 
 fn main() -> ExitCode {
