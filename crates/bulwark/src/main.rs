@@ -5,6 +5,7 @@
 
 mod cli;
 mod discover;
+mod policy_cmd;
 mod rules_cmd;
 mod scan;
 mod template_cmd;
@@ -19,6 +20,7 @@ fn main() -> ExitCode {
         cli::Command::Scan(args) => scan::run(args),
         cli::Command::Rules(args) => rules_cmd::run(args),
         cli::Command::Template(args) => template_cmd::run(args),
+        cli::Command::Policy(cli::PolicyCommand::Verify(args)) => policy_cmd::verify(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
