@@ -28,6 +28,30 @@ pub enum Command {
     /// Catalogue the packages of an image, a root filesystem, a source tree or an SBOM file
     /// and write an SBOM (CycloneDX 1.6 JSON, SPDX 2.3 JSON or bulwark JSON)
     Sbom(SbomArgs),
+    /// Policy as code: test policies
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Run Gatekeeper gator suites (`suite.yaml`) as `gator verify` does
+    Verify(PolicyVerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyVerifyArgs {
+    /// Suite files or folders (`DIR/...` also walks the folders below)
+    #[arg(required = true, value_name = "SUITE")]
+    pub suites: Vec<String>,
+
+    /// Run only the tests and cases whose name matches this regular expression
+    #[arg(long, value_name = "REGEX")]
+    pub run: Option<String>,
+
+    /// Print every test and case, passed or not
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

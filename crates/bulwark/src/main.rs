@@ -5,6 +5,7 @@
 
 mod cli;
 mod discover;
+mod policy_cmd;
 mod rules_cmd;
 mod chart_scan;
 mod sbom_cmd;
@@ -26,6 +27,7 @@ fn main() -> ExitCode {
         cli::Command::Rules(args) => rules_cmd::run(args),
         cli::Command::Template(args) => template_cmd::run(args),
         cli::Command::Sbom(args) => sbom_cmd::run(args),
+        cli::Command::Policy(cli::PolicyCommand::Verify(args)) => policy_cmd::verify(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -11,6 +11,7 @@
 pub mod inventory;
 pub mod matching;
 pub mod review;
+pub mod schema;
 pub mod template;
 
 use std::path::Path;
@@ -20,7 +21,10 @@ use serde_json::Value as Json;
 pub use inventory::Inventory;
 pub use matching::Match;
 pub use review::Review;
-pub use template::{Constraint, ConstraintTemplate, Violation, is_template};
+pub use template::{
+    Constraint, ConstraintTemplate, EnforcementAction, SHIFT_LEFT_ENFORCEMENT_POINT, Violation,
+    is_template,
+};
 
 use crate::engine::{EngineOptions, PolicyError, RegoValue};
 
@@ -44,7 +48,8 @@ pub struct AuditResult {
     pub constraint_kind: String,
     pub constraint_name: String,
     pub constraint_source: String,
-    pub enforcement_action: String,
+    /// The constraint's action at bulwark's (shift-left) enforcement point.
+    pub action: EnforcementAction,
     pub message: String,
     pub details: Json,
     /// The template failed to evaluate; `message` is the error.
@@ -81,7 +86,11 @@ impl Gatekeeper {
             if Constraint::is_constraint(doc) {
                 match Constraint::from_json(doc, &source) {
                     Ok(c) if set.templates.iter().any(|t| t.kind == c.kind) => {
-                        set.constraints.push(c)
+                        let template = set.templates.iter().find(|t| t.kind == c.kind);
+                        match template.map(|t| t.validate_constraint(&c)) {
+                            Some(Err(e)) => errors.push(e),
+                            _ => set.constraints.push(c),
+                        }
                     }
                     Ok(c) => errors.push(GatekeeperError::Invalid {
                         path: source,
@@ -126,7 +135,7 @@ impl Gatekeeper {
                     constraint_kind: t.kind.clone(),
                     constraint_name: String::new(),
                     constraint_source: String::new(),
-                    enforcement_action: String::new(),
+                    action: EnforcementAction::Deny,
                     message: e.to_string(),
                     details: Json::Null,
                     error: true,
@@ -152,6 +161,10 @@ impl Gatekeeper {
             let mut out = Vec::new();
             for (ci, constraint) in self.constraints.iter().enumerate() {
                 let Some(ti) = template_of[ci] else { continue };
+                // A scoped constraint without an action for this enforcement point is off.
+                let Some(action) = constraint.action else {
+                    continue;
+                };
                 let violations = match constraint
                     .matcher
                     .matches_any(&review.match_objects(), namespace)
@@ -172,7 +185,7 @@ impl Gatekeeper {
                     constraint_kind: constraint.kind.clone(),
                     constraint_name: constraint.name.clone(),
                     constraint_source: constraint.source.clone(),
-                    enforcement_action: constraint.enforcement_action.clone(),
+                    action,
                     message: v.msg,
                     details: v.details,
                     error: v.error,
