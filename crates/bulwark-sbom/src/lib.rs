@@ -1,5 +1,5 @@
 //! `bulwark-sbom` owns package catalogues and SBOM documents: catalogers for OS packages
-//! (dpkg, apk) and language packages (Python, npm, Go, Rust, Java, Ruby, PHP, .NET) over an
+//! (dpkg, apk, rpm) and language packages (Python, npm, Go, Rust, Java, Ruby, PHP, .NET) over an
 //! image, a root filesystem or a source tree; CycloneDX 1.6 and SPDX 2.3 JSON out and in.
 //!
 //! Catalogers read a [`FileSource`] in one streaming pass ([`catalog::catalog`]); what they

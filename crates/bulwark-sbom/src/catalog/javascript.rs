@@ -203,10 +203,10 @@ pub fn parse_yarn_lock(text: &str) -> Vec<(String, String)> {
             .strip_prefix("version ")
             .or_else(|| t.strip_prefix("version: "))
             .map(|v| v.trim().trim_matches('"'));
-        if let (Some(name), Some(v)) = (&current, version) {
-            if !v.starts_with("0.0.0-use.local") {
-                set.insert((name.clone(), v.to_string()));
-            }
+        if let (Some(name), Some(v)) = (&current, version)
+            && !v.starts_with("0.0.0-use.local")
+        {
+            set.insert((name.clone(), v.to_string()));
         }
         if t.starts_with("resolution:") && t.contains("@workspace:") {
             current = None;

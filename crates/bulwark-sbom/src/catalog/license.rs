@@ -113,6 +113,40 @@ pub fn spdx_id(name: &str) -> Option<&'static str> {
         .copied()
 }
 
+/// A declaration that is an SPDX licence expression over known ids (`MIT AND
+/// (Apache-2.0 OR GPL-2+)`), written with canonical ids and operators; `None` for a single id
+/// (see [`spdx_id`]), for `WITH` exceptions and for anything else.
+pub fn spdx_expression(declared: &str) -> Option<String> {
+    let spaced = declared.replace('(', " ( ").replace(')', " ) ");
+    let mut out: Vec<String> = Vec::new();
+    let (mut depth, mut operators, mut want_operand) = (0i32, 0, true);
+    for tok in spaced.split_whitespace() {
+        match tok {
+            "(" if want_operand => depth += 1,
+            ")" if !want_operand && depth > 0 => depth -= 1,
+            _ if !want_operand
+                && (tok.eq_ignore_ascii_case("AND") || tok.eq_ignore_ascii_case("OR")) =>
+            {
+                operators += 1;
+                want_operand = true;
+                out.push(tok.to_ascii_uppercase());
+                continue;
+            }
+            _ if want_operand => {
+                out.push(spdx_id(tok)?.to_string());
+                want_operand = false;
+                continue;
+            }
+            _ => return None,
+        }
+        out.push(tok.to_string());
+    }
+    if depth != 0 || want_operand || operators == 0 {
+        return None;
+    }
+    Some(out.join(" ").replace("( ", "(").replace(" )", ")"))
+}
+
 /// Normalises a declared licence: the SPDX id when it names one, else the text as given.
 pub fn normalize(name: &str) -> String {
     spdx_id(name)
@@ -132,5 +166,22 @@ mod tests {
         assert_eq!(spdx_id("bsd-3-clause"), Some("BSD-3-Clause"));
         assert_eq!(spdx_id("Expat"), None);
         assert_eq!(normalize(" Expat "), "Expat");
+    }
+
+    #[test]
+    fn spdx_expressions_are_recognised() {
+        assert_eq!(
+            spdx_expression("MIT and (apache-2.0 OR GPL-2+)").as_deref(),
+            Some("MIT AND (Apache-2.0 OR GPL-2.0-or-later)")
+        );
+        assert_eq!(spdx_expression("MIT"), None);
+        assert_eq!(spdx_expression("MIT AND"), None);
+        assert_eq!(spdx_expression("(MIT AND BSD-3-Clause"), None);
+        assert_eq!(spdx_expression("GPLv2+ and MIT"), None);
+        assert_eq!(
+            spdx_expression("GPL-2.0-only WITH Classpath-exception-2.0"),
+            None
+        );
+        assert_eq!(spdx_expression("MIT BSD-3-Clause"), None);
     }
 }

@@ -24,7 +24,7 @@ pub mod license;
 pub mod os_release;
 pub mod php;
 pub mod python;
-
+pub mod rpm;
 pub mod ruby;
 pub mod rust;
 pub mod zip;
@@ -55,6 +55,7 @@ fn wants_content(path: &str, image: bool) -> bool {
     os_release::wants(path)
         || dpkg::wants(path)
         || apk::wants(path)
+        || rpm::wants(path)
         || python::wants(path, image)
         || javascript::wants(path, image)
         || golang::wants(path, image)
@@ -81,9 +82,14 @@ pub fn catalog(source: &mut dyn FileSource) -> Result<Catalog, SbomError> {
             layer: entry.layer.map(str::to_string),
             evidence: Evidence::Primary,
         };
-        if entry.size <= MAX_METADATA_FILE && wants_content(entry.path, image) {
+        let limit = if rpm::wants(entry.path) {
+            rpm::MAX_DB_FILE
+        } else {
+            MAX_METADATA_FILE
+        };
+        if entry.size <= limit && wants_content(entry.path, image) {
             let mut data = Vec::with_capacity(entry.size as usize);
-            if let Err(e) = content.take(MAX_METADATA_FILE).read_to_end(&mut data) {
+            if let Err(e) = content.take(limit).read_to_end(&mut data) {
                 warnings.push(warn(entry.path, &e));
                 return Ok(());
             }
@@ -120,7 +126,7 @@ pub fn catalog(source: &mut dyn FileSource) -> Result<Catalog, SbomError> {
     let env = Env { distro, image };
     dpkg::catalog(&tree, &env, &mut found, &mut warnings);
     apk::catalog(&tree, &env, &mut found, &mut warnings);
-
+    rpm::catalog(&tree, &env, &mut found, &mut warnings);
     python::catalog(&tree, &env, &mut found, &mut warnings);
     javascript::catalog(&tree, &env, &mut found, &mut warnings);
     golang::catalog(&tree, &env, &mut found, &mut warnings);

@@ -216,10 +216,10 @@ fn read_cyclonedx(v: &Value, path: &str) -> Sbom {
                     .unwrap_or_default();
                 packages.push(p);
             }
-            if depth < 32 {
-                if let Some(sub) = c.get("components") {
-                    walk(sub, path, packages, distro, depth + 1);
-                }
+            if depth < 32
+                && let Some(sub) = c.get("components")
+            {
+                walk(sub, path, packages, distro, depth + 1);
             }
         }
     }

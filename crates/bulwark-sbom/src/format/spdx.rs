@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use super::{WriteOptions, document_hash, hex, package_id};
-use crate::catalog::license::spdx_id;
+use crate::catalog::license::{spdx_expression, spdx_id};
 use crate::model::{Package, Sbom};
 
 /// `SPDXRef-` ids allow letters, digits, `.` and `-` only.
@@ -23,8 +23,15 @@ fn license_ref(name: &str) -> String {
     format!("LicenseRef-{}", sanitize(name))
 }
 
-/// The declared licences as an SPDX expression (`AND` of each; names that are not SPDX
-/// ids become `LicenseRef-` references, listed in `hasExtractedLicensingInfos`).
+/// One declared licence as an SPDX expression: an id, an expression over ids, or a
+/// `LicenseRef-` reference (listed in `hasExtractedLicensingInfos`).
+fn license_expression(declared: &str) -> Option<String> {
+    spdx_id(declared)
+        .map(str::to_string)
+        .or_else(|| spdx_expression(declared))
+}
+
+/// The declared licences as an SPDX expression (`AND` of each).
 fn declared(p: &Package) -> String {
     if p.licenses.is_empty() {
         return "NOASSERTION".into();
@@ -32,17 +39,13 @@ fn declared(p: &Package) -> String {
     let parts: Vec<String> = p
         .licenses
         .iter()
-        .map(|l| {
-            spdx_id(l)
-                .map(str::to_string)
-                .unwrap_or_else(|| license_ref(l))
+        .map(|l| match license_expression(l) {
+            Some(e) if e.contains(' ') && p.licenses.len() > 1 => format!("({e})"),
+            Some(e) => e,
+            None => license_ref(l),
         })
         .collect();
-    if parts.len() == 1 {
-        parts[0].clone()
-    } else {
-        format!("({})", parts.join(" AND "))
-    }
+    parts.join(" AND ")
 }
 
 fn spdx_package(p: &Package) -> Value {
@@ -59,9 +62,12 @@ fn spdx_package(p: &Package) -> Value {
             "referenceType": "purl",
             "referenceLocator": p.purl.as_str(),
         }],
-        "primaryPackagePurpose": if p.kind.is_os() { "OPERATING-SYSTEM" } else { "LIBRARY" },
     });
     let o = v.as_object_mut().expect("object literal");
+    // a distribution package may hold programs or libraries: no purpose is claimed
+    if !p.kind.is_os() {
+        o.insert("primaryPackagePurpose".into(), "LIBRARY".into());
+    }
     if !p.version.is_empty() {
         o.insert("versionInfo".into(), p.version.clone().into());
     }
@@ -128,7 +134,7 @@ pub fn to_json(sbom: &Sbom, options: &WriteOptions) -> Value {
             "relatedSpdxElement": sp["SPDXID"],
         }));
         for l in &p.licenses {
-            if spdx_id(l).is_none() {
+            if license_expression(l).is_none() {
                 extracted.insert(license_ref(l), l.clone());
             }
         }
