@@ -69,7 +69,8 @@ pub enum ColorChoice {
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Files or folders to scan (folders are walked, honouring .gitignore)
+    /// Files or folders to scan (folders are walked, honouring .gitignore), or images:
+    /// `oci:DIR`, `oci-archive:FILE`, `docker-archive:FILE`, a registry reference
     #[arg(default_value = ".")]
     pub targets: Vec<PathBuf>,
 
@@ -113,6 +114,9 @@ pub struct ScanArgs {
     /// When to use colours in the table output
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    #[command(flatten)]
+    pub image: ImageArgs,
 }
 
 #[derive(Debug, Args)]
@@ -183,4 +187,17 @@ pub struct TemplateArgs {
     /// Output format
     #[arg(long, short = 'o', value_enum, default_value_t = TemplateOutput::Yaml)]
     pub output: TemplateOutput,
+}
+
+/// How image targets (`oci:DIR`, `oci-archive:FILE`, `docker-archive:FILE`, registry
+/// references) are read.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ImageArgs {
+    /// Platform to take from a multi-platform image (default: this machine's)
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<String>,
+
+    /// Talk plain HTTP to registries (loopback registries always are)
+    #[arg(long)]
+    pub insecure: bool,
 }

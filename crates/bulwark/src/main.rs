@@ -5,6 +5,7 @@
 
 mod cli;
 mod discover;
+mod image_target;
 mod rules_cmd;
 mod scan;
 mod template_cmd;

@@ -13,14 +13,17 @@ use bulwark_rules::{
 
 use crate::cli::{ColorChoice, ReportFormat, ScanArgs};
 use crate::discover::{Discovered, FileKind, discover};
+use crate::image_target;
 
 /// Files larger than this are reported as input errors rather than read.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 pub fn run(args: ScanArgs) -> Result<u8, String> {
+    let (images, paths) = image_target::split_targets(&args.targets)?;
+    let image_options = image_target::open_options(&args.image)?;
     let config_path = match &args.config {
         Some(p) => Some(p.clone()),
-        None => args.targets.first().and_then(|t| Config::discover(t)),
+        None => paths.first().and_then(|t| Config::discover(t)),
     };
     let mut config = match &config_path {
         Some(p) => Config::load(p).map_err(|e| e.to_string())?,
@@ -33,10 +36,9 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
             ));
         }
     }
-    let files = discover(&args.targets, &|p| config.is_excluded(p))?;
+    let files = discover(&paths, &|p| config.is_excluded(p))?;
 
-    if let Some(p) = args
-        .targets
+    if let Some(p) = paths
         .first()
         .and_then(|t| find_upward(t, &[".hadolint.yaml", ".hadolint.yml"]))
     {
@@ -73,6 +75,11 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
     };
     let mut targets = scan_kubernetes_files(&manifests, &opts);
     targets.extend(scan_dockerfiles(&dockerfiles, &opts));
+    targets.extend(
+        images
+            .iter()
+            .map(|(display, source)| image_target::scan_image(display, source, &image_options).0),
+    );
     for (path, errs) in errors {
         match targets.iter_mut().find(|t| t.path == path) {
             Some(t) => t.errors.extend(errs),
