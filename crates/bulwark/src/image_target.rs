@@ -24,10 +24,11 @@ pub fn open_options(args: &ImageArgs) -> Result<OpenOptions, String> {
     })
 }
 
-/// Splits targets into images (as written, and their source) and paths.
-pub fn split_targets(
-    targets: &[PathBuf],
-) -> Result<(Vec<(String, ImageSource)>, Vec<PathBuf>), String> {
+/// An image target: as written, and where the image comes from.
+pub type ImageTarget = (String, ImageSource);
+
+/// Splits targets into images and paths.
+pub fn split_targets(targets: &[PathBuf]) -> Result<(Vec<ImageTarget>, Vec<PathBuf>), String> {
     let mut images = Vec::new();
     let mut paths = Vec::new();
     for t in targets {
