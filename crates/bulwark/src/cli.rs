@@ -96,7 +96,8 @@ pub enum ColorChoice {
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Files or folders to scan (folders are walked, honouring .gitignore)
+    /// Files or folders to scan (folders are walked, honouring .gitignore), or images:
+    /// `oci:DIR`, `oci-archive:FILE`, `docker-archive:FILE`, a registry reference
     #[arg(default_value = ".")]
     pub targets: Vec<PathBuf>,
 
@@ -166,6 +167,9 @@ pub struct ScanArgs {
     /// each `ci/*-values.yaml` as chart-testing does
     #[arg(long)]
     pub no_ci_values: bool,
+
+    #[command(flatten)]
+    pub image: ImageArgs,
 }
 
 #[derive(Debug, Args)]
@@ -259,4 +263,17 @@ pub struct SbomArgs {
     /// Write to this file instead of standard output
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
+}
+
+/// How image targets (`oci:DIR`, `oci-archive:FILE`, `docker-archive:FILE`, registry
+/// references) are read.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ImageArgs {
+    /// Platform to take from a multi-platform image (default: this machine's)
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<String>,
+
+    /// Talk plain HTTP to registries (loopback registries always are)
+    #[arg(long)]
+    pub insecure: bool,
 }

@@ -6,6 +6,7 @@
 mod cli;
 mod discover;
 mod policy_cmd;
+mod image_target;
 mod rules_cmd;
 mod chart_scan;
 mod sbom_cmd;

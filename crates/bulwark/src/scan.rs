@@ -14,14 +14,17 @@ use bulwark_rules::{
 use crate::chart_scan::{ChartScan, ChartValues, scan_chart};
 use crate::cli::{ColorChoice, ReportFormat, ScanArgs};
 use crate::discover::{Discovered, FileKind, discover};
+use crate::image_target;
 
 /// Files larger than this are reported as input errors rather than read.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 pub fn run(args: ScanArgs) -> Result<u8, String> {
+    let (images, paths) = image_target::split_targets(&args.targets)?;
+    let image_options = image_target::open_options(&args.image)?;
     let config_path = match &args.config {
         Some(p) => Some(p.clone()),
-        None => args.targets.first().and_then(|t| Config::discover(t)),
+        None => paths.first().and_then(|t| Config::discover(t)),
     };
     let mut config = match &config_path {
         Some(p) => Config::load(p).map_err(|e| e.to_string())?,
@@ -34,7 +37,7 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
             ));
         }
     }
-    let discovered = discover(&args.targets, &|p| config.is_excluded(p))?;
+    let discovered = discover(&paths, &|p| config.is_excluded(p))?;
     let (charts, files): (Vec<Discovered>, Vec<Discovered>) = discovered
         .into_iter()
         .partition(|d| d.kind == FileKind::Chart);
@@ -47,8 +50,7 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
     let (sbom_files, files): (Vec<Discovered>, Vec<Discovered>) =
         files.into_iter().partition(|f| is_sbom_file(&f.path));
 
-    if let Some(p) = args
-        .targets
+    if let Some(p) = paths
         .first()
         .and_then(|t| find_upward(t, &[".hadolint.yaml", ".hadolint.yml"]))
     {
@@ -93,6 +95,11 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
         }
     }
     targets.extend(sbom_files.iter().map(|f| scan_sbom_file(f).0));
+    targets.extend(
+        images
+            .iter()
+            .map(|(display, source)| image_target::scan_image(display, source, &image_options).0),
+    );
     for (path, errs) in errors {
         match targets.iter_mut().find(|t| t.path == path) {
             Some(t) => t.errors.extend(errs),
