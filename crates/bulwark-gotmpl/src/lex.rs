@@ -1,6 +1,8 @@
 //! The scanner of `text/template/parse`: text, actions, trim markers, comments, and the
 //! tokens inside actions, with Go's error messages.
 
+use std::borrow::Cow;
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum ItemType {
     Error,
@@ -78,15 +80,17 @@ fn keyword(word: &str) -> Option<ItemType> {
     })
 }
 
+/// A token; its text borrows the template source (only error messages own theirs), so
+/// the parser's look-ahead copies cost no allocation.
 #[derive(Clone, Debug)]
-pub(crate) struct Item {
+pub(crate) struct Item<'a> {
     pub typ: ItemType,
     pub pos: usize,
-    pub val: String,
+    pub val: Cow<'a, str>,
     pub line: usize,
 }
 
-impl std::fmt::Display for Item {
+impl std::fmt::Display for Item<'_> {
     /// Go's `item.String`, used in "unexpected X in Y" messages.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.typ {
@@ -226,11 +230,11 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn this_item(&mut self, typ: ItemType) -> Item {
+    fn this_item(&mut self, typ: ItemType) -> Item<'a> {
         let item = Item {
             typ,
             pos: self.start,
-            val: self.input[self.start..self.pos].to_owned(),
+            val: Cow::Borrowed(&self.input[self.start..self.pos]),
             line: self.start_line,
         };
         self.start = self.pos;
@@ -266,11 +270,11 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn errorf(&mut self, msg: String) -> Item {
+    fn errorf(&mut self, msg: String) -> Item<'a> {
         let item = Item {
             typ: ItemType::Error,
             pos: self.start,
-            val: msg,
+            val: Cow::Owned(msg),
             line: self.start_line,
         };
         self.done = true;
@@ -278,12 +282,12 @@ impl<'a> Lexer<'a> {
     }
 
     /// The next token; after an error or EOF, EOF forever.
-    pub fn next_item(&mut self) -> Item {
+    pub fn next_item(&mut self) -> Item<'a> {
         if self.done {
             return Item {
                 typ: ItemType::Eof,
                 pos: self.pos,
-                val: "EOF".into(),
+                val: Cow::Borrowed("EOF"),
                 line: self.start_line,
             };
         }
@@ -326,7 +330,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn lex_text(&mut self) -> Step {
+    fn lex_text(&mut self) -> Step<'a> {
         if let Some(x) = self.input[self.pos..].find(self.left_delim) {
             if x > 0 {
                 self.pos += x;
@@ -366,7 +370,7 @@ impl<'a> Lexer<'a> {
         (false, false)
     }
 
-    fn lex_left_delim(&mut self) -> Step {
+    fn lex_left_delim(&mut self) -> Step<'a> {
         self.pos += self.left_delim.len();
         let trim = has_left_trim_marker(&self.input[self.pos..]);
         let after = if trim { TRIM_MARKER_LEN } else { 0 };
@@ -383,7 +387,7 @@ impl<'a> Lexer<'a> {
         Step::Emit(item)
     }
 
-    fn lex_comment(&mut self) -> Step {
+    fn lex_comment(&mut self) -> Step<'a> {
         self.pos += 2;
         let Some(x) = self.input[self.pos..].find("*/") else {
             return Step::Emit(self.errorf("unclosed comment".into()));
@@ -407,7 +411,7 @@ impl<'a> Lexer<'a> {
         Step::Go(State::Text)
     }
 
-    fn lex_right_delim(&mut self) -> Step {
+    fn lex_right_delim(&mut self) -> Step<'a> {
         let (_, trim) = self.at_right_delim();
         if trim {
             self.pos += TRIM_MARKER_LEN;
@@ -424,7 +428,7 @@ impl<'a> Lexer<'a> {
         Step::Emit(item)
     }
 
-    fn lex_inside_action(&mut self) -> Step {
+    fn lex_inside_action(&mut self) -> Step<'a> {
         let (delim, _) = self.at_right_delim();
         if delim {
             if self.paren_depth == 0 {
@@ -488,7 +492,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn lex_space(&mut self) -> Step {
+    fn lex_space(&mut self) -> Step<'a> {
         let mut num_spaces = 0;
         while is_space(self.peek()) {
             self.next();
@@ -506,7 +510,7 @@ impl<'a> Lexer<'a> {
         Step::Emit(self.this_item(ItemType::Space))
     }
 
-    fn lex_identifier(&mut self) -> Step {
+    fn lex_identifier(&mut self) -> Step<'a> {
         loop {
             let r = self.next();
             if is_alphanumeric(r) {
@@ -529,14 +533,14 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn lex_variable(&mut self) -> Step {
+    fn lex_variable(&mut self) -> Step<'a> {
         if self.at_terminator() {
             return Step::Emit(self.this_item(ItemType::Variable));
         }
         self.lex_field_or_variable(ItemType::Variable)
     }
 
-    fn lex_field_or_variable(&mut self, typ: ItemType) -> Step {
+    fn lex_field_or_variable(&mut self, typ: ItemType) -> Step<'a> {
         if self.at_terminator() {
             let t = if typ == ItemType::Variable {
                 ItemType::Variable
@@ -571,7 +575,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn lex_quoted(&mut self, q: char, unterminated: &str, typ: ItemType) -> Step {
+    fn lex_quoted(&mut self, q: char, unterminated: &str, typ: ItemType) -> Step<'a> {
         loop {
             match self.next() {
                 Some('\\') => match self.next() {
@@ -586,7 +590,7 @@ impl<'a> Lexer<'a> {
         Step::Emit(self.this_item(typ))
     }
 
-    fn lex_raw_quote(&mut self) -> Step {
+    fn lex_raw_quote(&mut self) -> Step<'a> {
         loop {
             match self.next() {
                 None => return Step::Emit(self.errorf("unterminated raw quoted string".into())),
@@ -597,7 +601,7 @@ impl<'a> Lexer<'a> {
         Step::Emit(self.this_item(ItemType::RawString))
     }
 
-    fn lex_number(&mut self) -> Step {
+    fn lex_number(&mut self) -> Step<'a> {
         if !self.scan_number() {
             let text = self.input[self.start..self.pos].to_owned();
             return Step::Emit(
@@ -649,8 +653,8 @@ impl<'a> Lexer<'a> {
     }
 }
 
-enum Step {
-    Emit(Item),
+enum Step<'a> {
+    Emit(Item<'a>),
     Go(State),
 }
 

@@ -1,6 +1,7 @@
 //! The parser of `text/template/parse`: one text becomes a set of named trees (the top
 //! level plus every `define` and `block`), with Go's error messages.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -82,11 +83,11 @@ fn is_builtin_or(has_function: &dyn Fn(&str) -> bool, name: &str) -> bool {
     has_function(name)
 }
 
-fn eof_item() -> Item {
+fn eof_item<'a>() -> Item<'a> {
     Item {
         typ: ItemType::Eof,
         pos: 0,
-        val: String::new(),
+        val: Cow::Borrowed(""),
         line: 0,
     }
 }
@@ -99,9 +100,9 @@ enum Parsed {
     Else { pos: Pos },
 }
 
-struct Saved {
+struct Saved<'a> {
     name: String,
-    token: [Item; 3],
+    token: [Item<'a>; 3],
     peek_count: usize,
     vars: Vec<String>,
     action_line: usize,
@@ -113,7 +114,7 @@ struct Parser<'a, 'f> {
     name: String,
     parse_name: String,
     text: Arc<str>,
-    token: [Item; 3],
+    token: [Item<'a>; 3],
     peek_count: usize,
     vars: Vec<String>,
     action_line: usize,
@@ -124,8 +125,8 @@ struct Parser<'a, 'f> {
     trees: TreeSet,
 }
 
-impl Parser<'_, '_> {
-    fn next(&mut self) -> Item {
+impl<'a> Parser<'a, '_> {
+    fn next(&mut self) -> Item<'a> {
         if self.peek_count > 0 {
             self.peek_count -= 1;
         } else {
@@ -138,18 +139,18 @@ impl Parser<'_, '_> {
         self.peek_count += 1;
     }
 
-    fn backup2(&mut self, t1: Item) {
+    fn backup2(&mut self, t1: Item<'a>) {
         self.token[1] = t1;
         self.peek_count = 2;
     }
 
-    fn backup3(&mut self, t2: Item, t1: Item) {
+    fn backup3(&mut self, t2: Item<'a>, t1: Item<'a>) {
         self.token[1] = t1;
         self.token[2] = t2;
         self.peek_count = 3;
     }
 
-    fn peek(&mut self) -> Item {
+    fn peek(&mut self) -> Item<'a> {
         if self.peek_count > 0 {
             return self.token[self.peek_count - 1].clone();
         }
@@ -158,7 +159,7 @@ impl Parser<'_, '_> {
         self.token[0].clone()
     }
 
-    fn next_non_space(&mut self) -> Item {
+    fn next_non_space(&mut self) -> Item<'a> {
         loop {
             let t = self.next();
             if t.typ != ItemType::Space {
@@ -167,7 +168,7 @@ impl Parser<'_, '_> {
         }
     }
 
-    fn peek_non_space(&mut self) -> Item {
+    fn peek_non_space(&mut self) -> Item<'a> {
         let t = self.next_non_space();
         self.backup();
         t
@@ -199,7 +200,7 @@ impl Parser<'_, '_> {
         self.errorf(format!("unexpected {token} in {context}"))
     }
 
-    fn expect(&mut self, typ: ItemType, context: &str) -> PResult<Item> {
+    fn expect(&mut self, typ: ItemType, context: &str) -> PResult<Item<'a>> {
         let t = self.next_non_space();
         if t.typ != typ {
             return Err(self.unexpected(&t, context));
@@ -235,7 +236,7 @@ impl Parser<'_, '_> {
         }
     }
 
-    fn save_for_subtree(&mut self, name: String) -> Saved {
+    fn save_for_subtree(&mut self, name: String) -> Saved<'a> {
         Saved {
             name: std::mem::replace(&mut self.name, name),
             token: std::mem::replace(&mut self.token, [eof_item(), eof_item(), eof_item()]),
@@ -246,7 +247,7 @@ impl Parser<'_, '_> {
         }
     }
 
-    fn restore(&mut self, s: Saved) {
+    fn restore(&mut self, s: Saved<'a>) {
         self.name = s.name;
         self.token = s.token;
         self.peek_count = s.peek_count;
@@ -316,7 +317,7 @@ impl Parser<'_, '_> {
         match token.typ {
             ItemType::Text => Ok(Parsed::Node(Node::Text {
                 pos: token.pos,
-                text: token.val,
+                text: token.val.into_owned(),
             })),
             ItemType::LeftDelim => {
                 self.action_line = token.line;
@@ -536,17 +537,17 @@ impl Parser<'_, '_> {
                     self.next_non_space();
                     pipe.decl.push(Variable {
                         pos: v.pos,
-                        ident: vec![v.val.clone()],
+                        ident: vec![v.val.to_string()],
                     });
-                    self.vars.push(v.val);
+                    self.vars.push(v.val.into_owned());
                 }
                 ItemType::Char if next.val == "," => {
                     self.next_non_space();
                     pipe.decl.push(Variable {
                         pos: v.pos,
-                        ident: vec![v.val.clone()],
+                        ident: vec![v.val.to_string()],
                     });
-                    self.vars.push(v.val);
+                    self.vars.push(v.val.into_owned());
                     if context == "range" && pipe.decl.len() < 2 {
                         match self.peek_non_space().typ {
                             ItemType::Variable | ItemType::RightDelim | ItemType::RightParen => {
@@ -694,13 +695,13 @@ impl Parser<'_, '_> {
                 }
                 Arg::Identifier {
                     pos,
-                    name: token.val,
+                    name: token.val.into_owned(),
                 }
             }
             ItemType::Dot => Arg::Dot { pos },
             ItemType::Nil => Arg::Nil { pos },
             ItemType::Variable => {
-                if !self.vars.contains(&token.val) {
+                if !self.vars.iter().any(|v| *v == token.val) {
                     return Err(self.errorf(format!(
                         "undefined variable {}",
                         crate::fmt::quote(&token.val)
@@ -708,7 +709,7 @@ impl Parser<'_, '_> {
                 }
                 Arg::Variable(Variable {
                     pos,
-                    ident: vec![token.val],
+                    ident: vec![token.val.into_owned()],
                 })
             }
             ItemType::Field => Arg::Field {
@@ -736,7 +737,7 @@ impl Parser<'_, '_> {
                 let text = unquote(&token.val).map_err(|e| self.errorf(e))?;
                 Arg::String {
                     pos,
-                    quoted: token.val,
+                    quoted: token.val.into_owned(),
                     text,
                 }
             }

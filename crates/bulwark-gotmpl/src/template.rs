@@ -148,8 +148,13 @@ impl TemplateSet {
             max_depth: self.options.limits.max_parse_depth,
         };
         // Only a text that could nest deeply needs the big stack.
-        let bound =
-            text.matches('(').count() + text.matches(options.left_delim_or_default()).count();
+        // (Counting stops as soon as the answer is known.)
+        let parens = text.bytes().filter(|&b| b == b'(').take(65).count();
+        let bound = parens
+            + text
+                .matches(options.left_delim_or_default())
+                .take(65 - parens.min(65))
+                .count();
         let stack = if bound > 64 {
             self.options.limits.stack_size
         } else {
