@@ -185,9 +185,9 @@ impl ChartSources {
     /// comments (see [`template_suppression_text`]), if it has any `bulwark:ignore`.
     pub fn template_comments(&self, path: &str) -> Option<SourceFile> {
         let t = self.templates.values().find(|t| t.path() == path)?;
-        t.text().contains("bulwark:ignore").then(|| {
-            SourceFile::new(t.path(), template_suppression_text(t.text()))
-        })
+        t.text()
+            .contains("bulwark:ignore")
+            .then(|| SourceFile::new(t.path(), template_suppression_text(t.text())))
     }
 
     /// The trace of template `name`'s render.

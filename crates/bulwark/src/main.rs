@@ -3,10 +3,10 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod chart_scan;
 mod cli;
 mod discover;
 mod rules_cmd;
-mod chart_scan;
 mod scan;
 mod template_cmd;
 
