@@ -338,6 +338,46 @@ fn corpus_charts_scan_with_findings_in_chart_files() {
             .unwrap();
         assert_eq!(t["errors"][0]["message"], want, "{chart}");
     }
+    // Findings placed on template text (not on an action) sit on the same text as in the
+    // rendered manifest; the default renders are Helm's goldens.
+    let mut checked = 0;
+    for t in targets {
+        let chart = Path::new(t["path"].as_str().unwrap());
+        let Ok(id) = chart.strip_prefix(&corpus) else {
+            continue;
+        };
+        let Ok(bytes) = std::fs::read(goldens.join(id).join("default.json")) else {
+            continue;
+        };
+        let golden: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        for f in t["findings"].as_array().unwrap() {
+            let (loc, r) = (&f["location"], &f["rendered_location"]);
+            let path = loc["path"].as_str().unwrap();
+            if path.contains(".tgz/") {
+                continue;
+            }
+            let line = |text: &str, l: &serde_json::Value| -> String {
+                let n = l["start_line"].as_u64().unwrap() as usize;
+                let c = l["start_column"].as_u64().unwrap() as usize;
+                let line = text.lines().nth(n - 1).unwrap_or("");
+                line.chars().skip(c - 1).collect()
+            };
+            let template = line(&std::fs::read_to_string(path).unwrap(), loc);
+            if template.starts_with("{{") {
+                continue;
+            }
+            let rendered_text = golden[r["path"].as_str().unwrap()].as_str().unwrap();
+            let rendered = line(rendered_text, r);
+            let piece = template.split("{{").next().unwrap_or("").trim();
+            assert!(
+                rendered.trim().starts_with(piece),
+                "{path}:{}: template `{template}` vs rendered `{rendered}`",
+                loc["start_line"]
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 1000, "{checked} findings on template text checked");
     assert!(total > 1000, "{total} findings");
     let share = on_template as f64 / total as f64;
     eprintln!(
