@@ -377,7 +377,10 @@ fn corpus_charts_scan_with_findings_in_chart_files() {
             checked += 1;
         }
     }
-    assert!(checked > 1000, "{checked} findings on template text checked");
+    assert!(
+        checked > 1000,
+        "{checked} findings on template text checked"
+    );
     assert!(total > 1000, "{total} findings");
     let share = on_template as f64 / total as f64;
     eprintln!(
