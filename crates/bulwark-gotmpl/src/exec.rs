@@ -552,7 +552,7 @@ impl<'t> Exec<'t, '_> {
         origins: Origins,
         f: impl FnOnce(&mut Self) -> R<T>,
     ) -> R<T> {
-        let saved = std::mem::replace(&mut self.dot_origin, Some(origins));
+        let saved = self.dot_origin.replace(origins);
         let r = f(self);
         self.dot_origin = saved;
         r

@@ -68,6 +68,9 @@ pub struct ChartSources {
     /// `--set` family values.
     set_values: Map,
     traces: Traces,
+    /// By template name: the indexes of the trace's segments written by a chart file's
+    /// node (not by text parsed at run time).
+    known: HashMap<String, Vec<usize>>,
 }
 
 /// `dir/rest` without `./` noise.
@@ -153,11 +156,33 @@ impl ChartSources {
             })
             .collect();
         layers.extend(chart_layers);
+        let mut known = HashMap::new();
+        // Whether a parsed text is its file's, by the text's address (every node of one
+        // parse shares it).
+        let mut is_file: HashMap<(usize, usize), bool> = HashMap::new();
+        for (name, trace) in &traces {
+            let idx: Vec<usize> = trace
+                .segments
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| {
+                    let key = (s.source.as_ptr() as usize, s.source.len());
+                    *is_file.entry(key).or_insert_with(|| {
+                        templates
+                            .get(&*s.template)
+                            .is_some_and(|f| f.text() == &*s.source)
+                    })
+                })
+                .map(|(i, _)| i)
+                .collect();
+            known.insert(name.clone(), idx);
+        }
         ChartSources {
             templates,
             layers,
             set_values,
             traces,
+            known,
         }
     }
 
@@ -185,9 +210,9 @@ impl ChartSources {
     /// comments (see [`template_suppression_text`]), if it has any `bulwark:ignore`.
     pub fn template_comments(&self, path: &str) -> Option<SourceFile> {
         let t = self.templates.values().find(|t| t.path() == path)?;
-        t.text().contains("bulwark:ignore").then(|| {
-            SourceFile::new(t.path(), template_suppression_text(t.text()))
-        })
+        t.text()
+            .contains("bulwark:ignore")
+            .then(|| SourceFile::new(t.path(), template_suppression_text(t.text())))
     }
 
     /// The trace of template `name`'s render.
@@ -208,11 +233,11 @@ impl ChartSources {
         let Some(trace) = self.traces.get(name) else {
             return Mapped::default();
         };
-        let known: Vec<&Segment> = trace
-            .segments
-            .iter()
-            .filter(|s| self.file_of(s).is_some())
-            .collect();
+        let known: Vec<&Segment> = self
+            .known
+            .get(name)
+            .map(|idx| idx.iter().filter_map(|&i| trace.segments.get(i)).collect())
+            .unwrap_or_default();
         let end = end.max(start + 1);
         // The most specific segment holding the start.
         let at_start = known
@@ -275,11 +300,10 @@ impl ChartSources {
         Mapped { template, values }
     }
 
-    /// The template file a segment's node was parsed from (none for text parsed at run
-    /// time, such as `tpl`'s).
+    /// The template file a segment's node was parsed from (only asked for segments of
+    /// `known`, whose source is the file's text).
     fn file_of(&self, s: &Segment) -> Option<&SourceFile> {
-        let f = self.templates.get(&*s.template)?;
-        (f.text().len() == s.source.len() && f.text() == &*s.source).then_some(f)
+        self.templates.get(&*s.template)
     }
 
     fn template_location(

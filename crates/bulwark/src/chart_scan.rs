@@ -8,12 +8,12 @@ use std::collections::HashSet;
 
 use bulwark_core::{Finding, InputError, Label, Location, SourceFile, TargetKind, TargetReport};
 use bulwark_helm::loader::merge_maps;
+use bulwark_helm::manifest::sort_manifests;
 use bulwark_helm::sourcemap::template_extent;
 use bulwark_helm::{
     Capabilities, Chart, ChartFile, ChartSources, KubeVersion, Map, ReleaseOptions, ValueOptions,
     check_installable, load, parse_values, prepare, render_traced,
 };
-use bulwark_helm::manifest::sort_manifests;
 use bulwark_rules::{
     KubernetesFile, ScanOptions, apply_config, scan_kubernetes_files, suppress_from_feeding_file,
     yaml_extent,
@@ -337,7 +337,13 @@ fn map_finding(
             .map(&name, text, &k.docs, loc.start_byte, loc.end_byte)
             .template
     };
-    let mapped = sources.map(&name, text, &k.docs, f.location.start_byte, f.location.end_byte);
+    let mapped = sources.map(
+        &name,
+        text,
+        &k.docs,
+        f.location.start_byte,
+        f.location.end_byte,
+    );
     let rendered = f.location.clone();
     if let Some(t) = mapped.template {
         f.location = t;

@@ -3,12 +3,12 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod chart_scan;
 mod cli;
 mod discover;
 mod policy_cmd;
 mod image_target;
 mod rules_cmd;
-mod chart_scan;
 mod sbom_cmd;
 mod scan;
 mod template_cmd;
