@@ -149,8 +149,11 @@ impl Database {
                     .into_iter()
                     .flatten()
                 {
-                    // OSV writes 0001-01-01 when a date is unknown.
-                    if !d.starts_with("0001") && newest.is_none_or(|n| d > n) {
+                    // OSV writes 0001-01-01 when a date is unknown, the Ubuntu tracker `unknown`.
+                    if d.starts_with(|c: char| c.is_ascii_digit())
+                        && !d.starts_with("0001")
+                        && newest.is_none_or(|n| d > n)
+                    {
                         newest = Some(d);
                     }
                 }

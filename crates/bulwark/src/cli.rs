@@ -25,6 +25,34 @@ pub enum Command {
     Rules(RulesArgs),
     /// Render a Helm chart as Helm v4 does
     Template(TemplateArgs),
+    /// Manage the offline advisory database
+    Db(DbArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DbArgs {
+    #[command(subcommand)]
+    pub command: DbCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Import advisory files, folders or archives (.tar.zst, .tar.gz, .tar, .zip): OSV JSON
+    /// and YAML, RustSec, Alpine/Wolfi secdb, Debian and Ubuntu trackers
+    Import {
+        /// Inputs; each becomes a source named after it, replacing an earlier import
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Database file (default: the user's cache folder)
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+    },
+    /// Show the sources, their advisory counts and the database's age
+    Status {
+        /// Database file (default: the user's cache folder)
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -4,6 +4,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod cli;
+mod db_cmd;
 mod discover;
 mod rules_cmd;
 mod scan;
@@ -19,6 +20,7 @@ fn main() -> ExitCode {
         cli::Command::Scan(args) => scan::run(args),
         cli::Command::Rules(args) => rules_cmd::run(args),
         cli::Command::Template(args) => template_cmd::run(args),
+        cli::Command::Db(args) => db_cmd::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
