@@ -105,7 +105,7 @@ pub fn for_each_entry(
         }
         InputKind::TarZst => {
             let file = fs_err::File::open(path).map_err(io)?;
-            let dec = zstd::stream::read::Decoder::new(file).map_err(io)?;
+            let dec = bulwark_oci::compress::decompress(file, bulwark_oci::Compression::Zstd);
             for_each_tar_entry(dec, path, visit)
         }
         InputKind::TarGz => {

@@ -25,6 +25,9 @@ pub enum Command {
     Rules(RulesArgs),
     /// Render a Helm chart as Helm v4 does
     Template(TemplateArgs),
+    /// Catalogue the packages of an image, a root filesystem, a source tree or an SBOM file
+    /// and write an SBOM (CycloneDX 1.6 JSON, SPDX 2.3 JSON or bulwark JSON)
+    Sbom(SbomArgs),
     /// Manage the offline advisory database
     Db(DbArgs),
 }
@@ -211,4 +214,27 @@ pub struct TemplateArgs {
     /// Output format
     #[arg(long, short = 'o', value_enum, default_value_t = TemplateOutput::Yaml)]
     pub output: TemplateOutput,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SbomFormat {
+    /// CycloneDX 1.6 JSON
+    CyclonedxJson,
+    /// SPDX 2.3 JSON
+    SpdxJson,
+    /// bulwark's own JSON (`bulwark.sbom/v1`): every package with ecosystem, purl, source
+    /// package, licences and locations
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SbomArgs {
+    /// `oci:DIR`, `oci-archive:FILE`, `docker-archive:FILE`, a folder, or an SBOM file
+    pub target: String,
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value_t = SbomFormat::CyclonedxJson)]
+    pub format: SbomFormat,
+    /// Write to this file instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
 }

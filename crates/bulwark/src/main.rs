@@ -7,6 +7,7 @@ mod cli;
 mod db_cmd;
 mod discover;
 mod rules_cmd;
+mod sbom_cmd;
 mod scan;
 mod template_cmd;
 
@@ -21,6 +22,7 @@ fn main() -> ExitCode {
         cli::Command::Rules(args) => rules_cmd::run(args),
         cli::Command::Template(args) => template_cmd::run(args),
         cli::Command::Db(args) => db_cmd::run(args),
+        cli::Command::Sbom(args) => sbom_cmd::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,0 +1,577 @@
+//! Opening an image: choosing the manifest (by name, by platform), reading its config, reading
+//! its layers (in parallel, each decompressed once) and squashing them into a [`FileTree`].
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+use crate::archive::{Store, read_section};
+use crate::fs::{FileTree, LayerInfo};
+use crate::layer::{IndexedLayer, LayerBudget, index_layer, sha256_bytes};
+use crate::section::Section;
+use crate::spec::{
+    ANNOTATION_REF_NAME, Descriptor, DockerArchiveImage, ImageConfig, Index, Manifest, Platform,
+    check_digest, is_index_media_type, parse_json,
+};
+use crate::squash::Squasher;
+use crate::{Error, Limits, Result};
+
+/// How to open an image.
+#[derive(Debug, Clone, Default)]
+pub struct OpenOptions {
+    /// The platform to choose from a multi-platform index (default: the host's, or the only
+    /// one there is).
+    pub platform: Option<Platform>,
+    /// Bounds on the input.
+    pub limits: Limits,
+    /// Folder for the spool files of decompressed layers (default: the system's temporary
+    /// folder). Spool files are anonymous: they vanish when the image is dropped.
+    pub spool_dir: Option<PathBuf>,
+    /// Skip checking blob digests and layer diff ids of local images (registry blobs are
+    /// always checked).
+    pub skip_verify: bool,
+}
+
+/// An image read from an OCI layout, an archive or a registry.
+#[derive(Debug)]
+pub struct Image {
+    /// What was opened, as the user wrote it.
+    pub source: String,
+    /// The digest of the image manifest (`None` for docker archives, which have none).
+    pub manifest_digest: Option<String>,
+    /// The digest of the index the manifest was chosen from, if any.
+    pub index_digest: Option<String>,
+    /// The image manifest (`None` for docker archives).
+    pub manifest: Option<Manifest>,
+    /// The digest of the config blob (the image id).
+    pub config_digest: String,
+    /// The config, parsed.
+    pub config: ImageConfig,
+    /// The config as stored.
+    pub config_bytes: Vec<u8>,
+    /// Names the source gives the image (`RepoTags` of a docker archive, the
+    /// `org.opencontainers.image.ref.name` of an OCI layout, the registry reference).
+    pub names: Vec<String>,
+    fs: FileTree,
+}
+
+impl Image {
+    /// The squashed filesystem.
+    pub fn fs(&self) -> &FileTree {
+        &self.fs
+    }
+
+    /// The layers, bottom first.
+    pub fn layers(&self) -> &[LayerInfo] {
+        self.fs.layers()
+    }
+
+    /// The platform from the config.
+    pub fn platform(&self) -> Platform {
+        Platform {
+            architecture: self.config.architecture.clone(),
+            os: self.config.os.clone(),
+            variant: self.config.variant.clone(),
+            os_version: self.config.os_version.clone(),
+        }
+    }
+
+    /// Opens an OCI image layout folder; `reference` picks an image by its
+    /// `org.opencontainers.image.ref.name` when the layout holds several.
+    ///
+    /// # Errors
+    /// Any [`Error`]: missing or malformed documents, digests that do not match, layers
+    /// breaking the bounds, no image for the platform.
+    pub fn open_oci_dir(
+        path: &Path,
+        reference: Option<&str>,
+        options: &OpenOptions,
+    ) -> Result<Image> {
+        open_oci(Store::Dir(path.to_path_buf()), reference, options)
+    }
+
+    /// Opens a tarred OCI image layout (plain, gzip or zstd).
+    ///
+    /// # Errors
+    /// As [`Image::open_oci_dir`].
+    pub fn open_oci_archive(
+        path: &Path,
+        reference: Option<&str>,
+        options: &OpenOptions,
+    ) -> Result<Image> {
+        open_oci(Store::archive(path, &budget(options))?, reference, options)
+    }
+
+    /// Opens a `docker save` archive (plain, gzip or zstd); `reference` picks an image by
+    /// one of its `RepoTags` when the archive holds several.
+    ///
+    /// # Errors
+    /// As [`Image::open_oci_dir`].
+    pub fn open_docker_archive(
+        path: &Path,
+        reference: Option<&str>,
+        options: &OpenOptions,
+    ) -> Result<Image> {
+        open_docker(Store::archive(path, &budget(options))?, reference, options)
+    }
+}
+
+fn budget(options: &OpenOptions) -> LayerBudget<'_> {
+    LayerBudget {
+        limits: &options.limits,
+        total_bytes: AtomicU64::new(0),
+        spool_dir: options.spool_dir.as_deref(),
+        verify: !options.skip_verify,
+    }
+}
+
+/// A layer blob to read, with what the manifest and config say about it.
+pub(crate) struct LayerBlob {
+    pub blob: Section,
+    pub digest: Option<String>,
+    pub media_type: Option<String>,
+    pub diff_id: String,
+}
+
+fn open_oci(store: Store, reference: Option<&str>, options: &OpenOptions) -> Result<Image> {
+    let label = store.label();
+    let limits = &options.limits;
+    let index_bytes = store.read_required(
+        "index.json",
+        "an OCI image layout (`oci-layout` and `index.json`)",
+        limits,
+    )?;
+    let index: Index = parse_json(
+        &index_bytes,
+        &format!("{label}: index.json"),
+        "an OCI image index",
+    )?;
+    let chosen = choose_in_layout(&index, reference, &label)?;
+    let names = chosen
+        .as_ref()
+        .and_then(|d| d.annotations.get(ANNOTATION_REF_NAME).cloned())
+        .into_iter()
+        .collect();
+    let fetch = |d: &Descriptor| -> Result<Vec<u8>> {
+        check_digest(&d.digest, &label)?;
+        let section = store.blob(&d.digest)?;
+        let bytes = read_section(&section, limits)?;
+        verify_bytes(&bytes, &d.digest, &format!("{label}: blob {}", d.digest))?;
+        Ok(bytes)
+    };
+    let (index_digest, manifest_digest, manifest) = match chosen {
+        Some(d) => resolve_manifest(&d, &fetch, options, &label)?,
+        None => {
+            // index.json itself lists platform variants of one image.
+            let d = choose_platform(
+                &index,
+                options.platform.as_ref(),
+                &format!("{label}: index.json"),
+            )?;
+            let (_, md, m) = resolve_manifest(&d, &fetch, options, &label)?;
+            (None, md, m)
+        }
+    };
+    let config_bytes = fetch(&manifest.config)?;
+    let config = parse_config(
+        &config_bytes,
+        &format!("{label}: config {}", manifest.config.digest),
+        manifest.layers.len(),
+        options,
+        &label,
+    )?;
+    let mut blobs = Vec::new();
+    for (d, diff_id) in manifest.layers.iter().zip(&config.rootfs.diff_ids) {
+        check_digest(&d.digest, &label)?;
+        let blob = store.blob(&d.digest)?;
+        if blob.len() != d.size {
+            return Err(Error::malformed(
+                blob.label(),
+                format!(
+                    "manifest says {} bytes, the blob has {}",
+                    d.size,
+                    blob.len()
+                ),
+            ));
+        }
+        blobs.push(LayerBlob {
+            blob,
+            digest: Some(d.digest.clone()),
+            media_type: Some(d.media_type.clone()),
+            diff_id: diff_id.clone(),
+        });
+    }
+    let fs = read_layers(&blobs, options, &label)?;
+    Ok(Image {
+        source: label,
+        manifest_digest: Some(manifest_digest),
+        index_digest,
+        config_digest: manifest.config.digest.clone(),
+        manifest: Some(manifest),
+        config,
+        config_bytes,
+        names,
+        fs,
+    })
+}
+
+/// The descriptor of `index.json` to open: the one named `reference`, the only one, or `None`
+/// when the entries are platform variants (chosen by platform afterwards).
+fn choose_in_layout(
+    index: &Index,
+    reference: Option<&str>,
+    label: &str,
+) -> Result<Option<Descriptor>> {
+    let names = || {
+        index
+            .manifests
+            .iter()
+            .filter_map(|d| d.annotations.get(ANNOTATION_REF_NAME).cloned())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if let Some(r) = reference {
+        return index
+            .manifests
+            .iter()
+            .find(|d| {
+                d.annotations.get(ANNOTATION_REF_NAME).map(String::as_str) == Some(r)
+                    || d.annotations
+                        .get("io.containerd.image.name")
+                        .map(String::as_str)
+                        == Some(r)
+            })
+            .cloned()
+            .map(Some)
+            .ok_or_else(|| {
+                Error::not_found(label, format!("no image named `{r}` (names: {})", names()))
+            });
+    }
+    match index.manifests.as_slice() {
+        [] => Err(Error::not_found(label, "index.json lists no image")),
+        [one] => Ok(Some(one.clone())),
+        many if many.iter().all(|d| d.platform.is_some()) => Ok(None),
+        _ => Err(Error::Usage(format!(
+            "{label}: the layout holds several images; name one with `oci:PATH:NAME` (names: {})",
+            names()
+        ))),
+    }
+}
+
+/// Follows a descriptor through indexes (choosing by platform) to an image manifest; returns
+/// (index digest, manifest digest, manifest).
+pub(crate) fn resolve_manifest(
+    start: &Descriptor,
+    fetch: &dyn Fn(&Descriptor) -> Result<Vec<u8>>,
+    options: &OpenOptions,
+    label: &str,
+) -> Result<(Option<String>, String, Manifest)> {
+    let mut d = start.clone();
+    let mut index_digest = None;
+    for _ in 0..4 {
+        let bytes = fetch(&d)?;
+        let what = format!("{label}: {}", d.digest);
+        let value: serde_json::Value = parse_json(&bytes, &what, "an OCI index or manifest")?;
+        let media = value
+            .get("mediaType")
+            .and_then(|m| m.as_str())
+            .unwrap_or(&d.media_type)
+            .to_string();
+        if is_index_media_type(&media) || value.get("manifests").is_some() {
+            let index: Index = parse_json(&bytes, &what, "an OCI image index")?;
+            index_digest.get_or_insert_with(|| d.digest.clone());
+            d = choose_platform(&index, options.platform.as_ref(), &what)?;
+            continue;
+        }
+        if value.get("schemaVersion").and_then(|v| v.as_u64()) == Some(1) {
+            return Err(Error::malformed(
+                &what,
+                "Docker schema 1 manifests are not supported (expected schema 2 or OCI)",
+            ));
+        }
+        let manifest: Manifest = parse_json(&bytes, &what, "an OCI image manifest")?;
+        return Ok((index_digest, d.digest, manifest));
+    }
+    Err(Error::limit(label, "indexes nested more than 4 deep"))
+}
+
+/// The manifest of `index` for the wanted platform (default: the host's, or the only one).
+pub(crate) fn choose_platform(
+    index: &Index,
+    wanted: Option<&Platform>,
+    what: &str,
+) -> Result<Descriptor> {
+    let images: Vec<&Descriptor> = index
+        .manifests
+        .iter()
+        .filter(|d| {
+            // attestation manifests (BuildKit) carry platform unknown/unknown
+            d.platform.as_ref().is_none_or(|p| p.os != "unknown")
+                && !d.annotations.contains_key("vnd.docker.reference.type")
+        })
+        .collect();
+    if images.is_empty() {
+        return Err(Error::not_found(what, "the index lists no image"));
+    }
+    let want = wanted.cloned();
+    if want.is_none() && images.len() == 1 {
+        return Ok(images[0].clone());
+    }
+    let want = want.unwrap_or_else(Platform::host);
+    images
+        .iter()
+        .find(|d| d.platform.as_ref().is_some_and(|p| want.matches(p)))
+        .map(|d| (*d).clone())
+        .ok_or_else(|| {
+            let available: Vec<String> = images
+                .iter()
+                .map(|d| {
+                    d.platform
+                        .as_ref()
+                        .map_or("unknown".to_string(), Platform::to_string)
+                })
+                .collect();
+            Error::not_found(
+                what,
+                format!(
+                    "no image for platform {want} (available: {}); choose one with --platform",
+                    available.join(", ")
+                ),
+            )
+        })
+}
+
+/// Parses an image config and checks it against the platform asked for and the number of
+/// layers the manifest lists.
+pub(crate) fn parse_config(
+    bytes: &[u8],
+    what: &str,
+    layers: usize,
+    options: &OpenOptions,
+    label: &str,
+) -> Result<ImageConfig> {
+    let config: ImageConfig = parse_json(bytes, what, "an image config")?;
+    check_platform(&config, options, label)?;
+    if layers > options.limits.max_layers {
+        return Err(Error::limit(
+            label,
+            format!("more than {} layers", options.limits.max_layers),
+        ));
+    }
+    if layers != config.rootfs.diff_ids.len() {
+        return Err(Error::malformed(
+            label,
+            format!(
+                "the manifest lists {layers} layers but the config lists {} diff ids",
+                config.rootfs.diff_ids.len()
+            ),
+        ));
+    }
+    Ok(config)
+}
+
+fn check_platform(config: &ImageConfig, options: &OpenOptions, label: &str) -> Result<()> {
+    if let Some(want) = &options.platform {
+        let have = Platform {
+            architecture: config.architecture.clone(),
+            os: config.os.clone(),
+            variant: config.variant.clone(),
+            os_version: None,
+        };
+        if !want.matches(&have) {
+            return Err(Error::not_found(
+                label,
+                format!("the image is for {have}, not for the platform {want} asked for"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn verify_bytes(bytes: &[u8], digest: &str, what: &str) -> Result<()> {
+    let actual = sha256_bytes(bytes);
+    if actual != digest {
+        return Err(Error::DigestMismatch {
+            what: what.to_string(),
+            expected: digest.to_string(),
+            actual,
+        });
+    }
+    Ok(())
+}
+
+fn open_docker(store: Store, reference: Option<&str>, options: &OpenOptions) -> Result<Image> {
+    let label = store.label();
+    let limits = &options.limits;
+    let bytes = store.read_required("manifest.json", "a `docker save` archive", limits)?;
+    let images: Vec<DockerArchiveImage> = parse_json(
+        &bytes,
+        &format!("{label}: manifest.json"),
+        "a docker archive manifest (a list of {Config, RepoTags, Layers})",
+    )?;
+    let image = match reference {
+        Some(r) => images
+            .iter()
+            .find(|i| i.repo_tags.iter().any(|t| t == r || tag_matches(t, r)))
+            .ok_or_else(|| Error::not_found(&label, format!("no image tagged `{r}`")))?,
+        None => match images.as_slice() {
+            [] => return Err(Error::not_found(&label, "manifest.json lists no image")),
+            [one] => one,
+            _ => {
+                return Err(Error::Usage(format!(
+                    "{label}: the archive holds several images; name one with \
+                     `docker-archive:PATH:REPO:TAG` (tags: {})",
+                    images
+                        .iter()
+                        .flat_map(|i| i.repo_tags.iter().cloned())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+        },
+    };
+    let config_bytes = store.read_small(&image.config, limits)?;
+    let config_digest = sha256_bytes(&config_bytes);
+    let config = parse_config(
+        &config_bytes,
+        &format!("{label}: {}", image.config),
+        image.layers.len(),
+        options,
+        &label,
+    )?;
+    let mut blobs = Vec::new();
+    for (name, diff_id) in image.layers.iter().zip(&config.rootfs.diff_ids) {
+        blobs.push(LayerBlob {
+            blob: store.file(name)?,
+            digest: None,
+            media_type: None,
+            diff_id: diff_id.clone(),
+        });
+    }
+    let fs = read_layers(&blobs, options, &label)?;
+    Ok(Image {
+        source: label,
+        manifest_digest: None,
+        index_digest: None,
+        manifest: None,
+        config_digest,
+        config,
+        config_bytes,
+        names: image.repo_tags.clone(),
+        fs,
+    })
+}
+
+/// `localhost/x:1` matches `x:1`, `docker.io/library/x:1` matches `x:1`.
+fn tag_matches(tag: &str, wanted: &str) -> bool {
+    let strip = |s: &str| -> String {
+        s.strip_prefix("docker.io/library/")
+            .or_else(|| s.strip_prefix("docker.io/"))
+            .or_else(|| s.strip_prefix("localhost/"))
+            .unwrap_or(s)
+            .to_string()
+    };
+    strip(tag) == strip(wanted)
+}
+
+/// Reads every layer (on as many threads as there are cores), checks the digests, and squashes
+/// them bottom up.
+pub(crate) fn read_layers(
+    blobs: &[LayerBlob],
+    options: &OpenOptions,
+    label: &str,
+) -> Result<FileTree> {
+    let budget = budget(options);
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<IndexedLayer>>>> =
+        Mutex::new((0..blobs.len()).map(|_| None).collect());
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(blobs.len())
+        .max(1);
+    let what = |i: usize| {
+        let b = &blobs[i];
+        format!(
+            "{label}: layer {} ({})",
+            i + 1,
+            b.digest.as_deref().unwrap_or_else(|| b.blob.label())
+        )
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    // Largest layers are usually at the bottom; take them in order.
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= blobs.len() {
+                        break;
+                    }
+                    let r = index_layer(&blobs[i].blob, &what(i), &budget);
+                    let failed = r.is_err();
+                    if let Ok(mut slots) = results.lock() {
+                        slots[i] = Some(r);
+                    }
+                    if failed {
+                        next.store(blobs.len(), Ordering::Relaxed);
+                    }
+                }
+            });
+        }
+    });
+    let slots = results
+        .into_inner()
+        .map_err(|_| Error::malformed(label, "a layer reader failed"))?;
+    let mut squasher = Squasher::new(options.limits);
+    let mut tars = Vec::new();
+    let mut infos = Vec::new();
+    for (i, slot) in slots.into_iter().enumerate() {
+        let Some(layer) = slot else {
+            // A reader stopped early after another layer failed; that error is reported.
+            continue;
+        };
+        let layer = layer?;
+        let b = &blobs[i];
+        let what = what(i);
+        if let (Some(expected), Some(actual)) = (&b.digest, &layer.blob_digest)
+            && expected != actual
+        {
+            return Err(Error::DigestMismatch {
+                what,
+                expected: expected.clone(),
+                actual: actual.clone(),
+            });
+        }
+        if let Some(actual) = &layer.diff_id
+            && actual != &b.diff_id
+        {
+            return Err(Error::DigestMismatch {
+                what: format!("{what}: uncompressed content (config diff id)"),
+                expected: b.diff_id.clone(),
+                actual: actual.clone(),
+            });
+        }
+        squasher.apply(i as u32, layer.headers, &what)?;
+        infos.push(LayerInfo {
+            digest: b
+                .digest
+                .clone()
+                .or_else(|| layer.blob_digest.clone())
+                .unwrap_or_else(|| b.diff_id.clone()),
+            diff_id: b.diff_id.clone(),
+            media_type: b.media_type.clone(),
+            compression: layer.compression,
+            size: b.blob.len(),
+            uncompressed_size: layer.uncompressed_size,
+        });
+        tars.push(layer.tar);
+    }
+    if tars.len() != blobs.len() {
+        return Err(Error::malformed(label, "a layer could not be read"));
+    }
+    Ok(FileTree::from_layers(
+        squasher.finish(),
+        tars,
+        infos,
+        options.limits,
+    ))
+}
