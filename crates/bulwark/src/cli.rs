@@ -100,7 +100,8 @@ pub enum ColorChoice {
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Files or folders to scan (folders are walked, honouring .gitignore)
+    /// Files or folders to scan (folders are walked, honouring .gitignore), SBOM files, and
+    /// images: `oci:DIR`, `oci-archive:FILE`, `docker-archive:FILE`
     #[arg(default_value = ".")]
     pub targets: Vec<PathBuf>,
 
@@ -144,6 +145,29 @@ pub struct ScanArgs {
     /// When to use colours in the table output
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    /// Advisory database for image and SBOM targets (default: the user's cache folder)
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Never download: scans only read the database (`bulwark db update` is the one command
+    /// that downloads), so this states the default
+    #[arg(long)]
+    pub offline: bool,
+
+    /// Leave out vulnerabilities that no released version fixes yet
+    #[arg(long)]
+    pub ignore_unfixed: bool,
+
+    /// Report only vulnerabilities at or above this severity (misconfiguration findings are
+    /// not filtered; `--fail-on` gates the exit code)
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub severity: Option<SeverityArg>,
+
+    /// OpenVEX or CycloneDX VEX document: `not_affected` statements suppress the matching
+    /// vulnerability findings, showing their justification; repeatable
+    #[arg(long, value_name = "FILE")]
+    pub vex: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

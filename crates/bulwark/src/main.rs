@@ -10,6 +10,7 @@ mod rules_cmd;
 mod sbom_cmd;
 mod scan;
 mod template_cmd;
+mod vuln;
 
 use std::process::ExitCode;
 
