@@ -15,6 +15,7 @@ pub mod matcher;
 pub mod model;
 pub mod osv;
 pub mod store;
+pub mod update;
 pub mod vex;
 
 pub use cvss::{CvssScore, score_vector};

@@ -50,6 +50,21 @@ pub enum DbCommand {
         #[arg(long, value_name = "PATH")]
         db: Option<PathBuf>,
     },
+    /// Download the OSV ecosystem exports (`<source>/<Ecosystem>/all.zip`) and import each
+    /// as the source `osv-<Ecosystem>`
+    Update {
+        /// Base URL or local mirror folder of the exports
+        #[arg(long, value_name = "URL|DIR", default_value = bulwark_vulndb::update::DEFAULT_OSV_BASE)]
+        source: String,
+        /// Ecosystems to fetch, comma-separated or repeated (default: those the catalogers
+        /// report: Alpine, Debian, Ubuntu, Wolfi, Go, PyPI, crates.io, npm, Maven, RubyGems,
+        /// Packagist, NuGet)
+        #[arg(long = "ecosystem", value_name = "NAME", value_delimiter = ',')]
+        ecosystems: Vec<String>,
+        /// Database file (default: the user's cache folder)
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+    },
     /// Show the sources, their advisory counts and the database's age
     Status {
         /// Database file (default: the user's cache folder)

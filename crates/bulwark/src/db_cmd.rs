@@ -21,6 +21,11 @@ pub fn run(args: DbArgs) -> Result<u8, String> {
     match args.command {
         DbCommand::Import { paths, db } => import(&paths, db.as_ref()),
         DbCommand::Status { db } => status(db.as_ref()),
+        DbCommand::Update {
+            source,
+            ecosystems,
+            db,
+        } => update(&source, &ecosystems, db.as_ref()),
     }
 }
 
@@ -57,6 +62,46 @@ fn import(paths: &[PathBuf], db: Option<&PathBuf>) -> Result<u8, String> {
         );
     }
     println!("database: {}", path.display());
+    Ok(code)
+}
+
+fn update(source: &str, ecosystems: &[String], db: Option<&PathBuf>) -> Result<u8, String> {
+    let path = db_path(db)?;
+    let mut database = Database::open(&path).map_err(|e| e.to_string())?;
+    let ecosystems: Vec<String> = if ecosystems.is_empty() {
+        bulwark_vulndb::update::DEFAULT_ECOSYSTEMS
+            .iter()
+            .map(|e| (*e).to_owned())
+            .collect()
+    } else {
+        ecosystems.to_vec()
+    };
+    let started = Instant::now();
+    let mut code = 0;
+    for u in bulwark_vulndb::update::update(&mut database, source, &ecosystems) {
+        match &u.result {
+            Ok(src) => {
+                for issue in &src.issues {
+                    eprintln!("warning: {}: {}: {}", u.origin, issue.path, issue.message);
+                }
+                println!(
+                    "{}: {} advisories from {} files",
+                    src.name,
+                    src.advisories.len(),
+                    src.files
+                );
+            }
+            Err(e) => {
+                eprintln!("error: {}: {e}", u.ecosystem);
+                code = 2;
+            }
+        }
+    }
+    println!(
+        "database: {} ({:.2}s)",
+        path.display(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(code)
 }
 
