@@ -71,7 +71,8 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
         }
     }
     let mut schemas = Vec::new();
-    if !args.no_schema {
+    // The embedded schemas take a while to load: only when there are manifests to validate.
+    if !args.no_schema && !manifests.is_empty() {
         schemas.push(SchemaSet::embedded(args.kube_version.as_deref()).map_err(|e| e.to_string())?);
         for dir in &args.schema_location {
             schemas.push(
