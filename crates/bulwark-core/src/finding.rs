@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use crate::{Location, RuleMeta, Severity, Suppression};
+use crate::{Location, RuleMeta, Severity, Suppression, VulnerabilityFinding};
 
 /// The Kubernetes (or other) object a finding is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
@@ -65,6 +65,9 @@ pub struct Finding {
     pub resource: Option<Resource>,
     pub compliance: Vec<String>,
     pub suppressed: Option<Suppression>,
+    /// Vulnerability findings: package, versions and advisory (flattened into the finding).
+    #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
+    pub vulnerability: Option<Box<VulnerabilityFinding>>,
 }
 
 impl Finding {
@@ -85,6 +88,7 @@ impl Finding {
             resource: None,
             compliance: rule.compliance.iter().map(|s| (*s).to_owned()).collect(),
             suppressed: None,
+            vulnerability: None,
         }
     }
 

@@ -11,6 +11,7 @@ mod rule;
 mod severity;
 mod source;
 mod suppression;
+mod vuln;
 
 pub use finding::{Finding, Label, Resource};
 pub use report::{ExitCode, InputError, REPORT_SCHEMA, Report, Summary, TargetKind, TargetReport};
@@ -18,3 +19,4 @@ pub use rule::{RuleCode, RuleFamily, RuleMeta};
 pub use severity::{ParseSeverityError, Severity};
 pub use source::{Location, SourceFile, Span};
 pub use suppression::{InlineSuppression, Suppression, SuppressionKind, parse_inline_suppressions};
+pub use vuln::{CvssInfo, MatchEvidence, PackageInfo, VulnerabilityFinding, VulnerabilityInfo};

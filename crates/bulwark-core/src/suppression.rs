@@ -12,6 +12,8 @@ pub enum SuppressionKind {
     Annotation,
     /// A configuration file entry.
     Config,
+    /// A VEX statement (OpenVEX or CycloneDX) that the product is not affected or fixed.
+    Vex,
 }
 
 /// Why a finding is not counted: kept in JSON and SARIF output so reviewers see it.

@@ -40,10 +40,7 @@ impl Compression {
 }
 
 /// A reader of the decompressed bytes of `input`.
-pub(crate) fn decompress<'a, R: Read + 'a>(
-    input: R,
-    compression: Compression,
-) -> Box<dyn Read + 'a> {
+pub fn decompress<'a, R: Read + 'a>(input: R, compression: Compression) -> Box<dyn Read + 'a> {
     match compression {
         Compression::None => Box::new(input),
         Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(

@@ -237,7 +237,7 @@ fn result(f: &Finding, rule_index: usize, fingerprint: &str) -> Value {
         let mut sup = Map::new();
         let kind = match s.kind {
             SuppressionKind::Inline | SuppressionKind::Annotation => "inSource",
-            SuppressionKind::Config => "external",
+            SuppressionKind::Config | SuppressionKind::Vex => "external",
         };
         sup.insert("kind".into(), json!(kind));
         sup.insert("status".into(), json!("accepted"));

@@ -169,6 +169,7 @@ pub(crate) fn suppression_text(s: &Suppression) -> String {
         bulwark_core::SuppressionKind::Inline => "by an inline comment",
         bulwark_core::SuppressionKind::Annotation => "by an annotation",
         bulwark_core::SuppressionKind::Config => "by the configuration",
+        bulwark_core::SuppressionKind::Vex => "by a VEX statement",
     };
     let mut out = by.to_owned();
     if let Some(loc) = &s.location {

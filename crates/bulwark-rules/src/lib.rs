@@ -12,6 +12,7 @@ mod engine;
 pub mod kubernetes;
 mod registry;
 pub mod secrets;
+pub mod supply_chain;
 mod suppress;
 
 pub use bulwark_core::RuleMeta;

@@ -31,6 +31,8 @@ pub enum Command {
     /// Policy as code: test policies
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Manage the offline advisory database
+    Db(DbArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -52,6 +54,47 @@ pub struct PolicyVerifyArgs {
     /// Print every test and case, passed or not
     #[arg(long, short = 'v')]
     pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DbArgs {
+    #[command(subcommand)]
+    pub command: DbCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Import advisory files, folders or archives (.tar.zst, .tar.gz, .tar, .zip): OSV JSON
+    /// and YAML, RustSec, Alpine/Wolfi secdb, Debian and Ubuntu trackers
+    Import {
+        /// Inputs; each becomes a source named after it, replacing an earlier import
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Database file (default: the user's cache folder)
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+    },
+    /// Download the OSV ecosystem exports (`<source>/<Ecosystem>/all.zip`) and import each
+    /// as the source `osv-<Ecosystem>`
+    Update {
+        /// Base URL or local mirror folder of the exports
+        #[arg(long, value_name = "URL|DIR", default_value = bulwark_vulndb::update::DEFAULT_OSV_BASE)]
+        source: String,
+        /// Ecosystems to fetch, comma-separated or repeated (default: those the catalogers
+        /// report: Alpine, Debian, Ubuntu, Wolfi, Go, PyPI, crates.io, npm, Maven, RubyGems,
+        /// Packagist, NuGet)
+        #[arg(long = "ecosystem", value_name = "NAME", value_delimiter = ',')]
+        ecosystems: Vec<String>,
+        /// Database file (default: the user's cache folder)
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+    },
+    /// Show the sources, their advisory counts and the database's age
+    Status {
+        /// Database file (default: the user's cache folder)
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -96,8 +139,8 @@ pub enum ColorChoice {
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Files or folders to scan (folders are walked, honouring .gitignore), or images:
-    /// `oci:DIR`, `oci-archive:FILE`, `docker-archive:FILE`, a registry reference
+    /// Files or folders to scan (folders are walked, honouring .gitignore), SBOM files, and
+    /// images: `oci:DIR`, `oci-archive:FILE`, `docker-archive:FILE`, a registry reference
     #[arg(default_value = ".")]
     pub targets: Vec<PathBuf>,
 
@@ -170,6 +213,29 @@ pub struct ScanArgs {
 
     #[command(flatten)]
     pub image: ImageArgs,
+
+    /// Advisory database for image and SBOM targets (default: the user's cache folder)
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Never download: scans only read the database (`bulwark db update` is the one command
+    /// that downloads), so this states the default
+    #[arg(long)]
+    pub offline: bool,
+
+    /// Leave out vulnerabilities that no released version fixes yet
+    #[arg(long)]
+    pub ignore_unfixed: bool,
+
+    /// Report only vulnerabilities at or above this severity (misconfiguration findings are
+    /// not filtered; `--fail-on` gates the exit code)
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub severity: Option<SeverityArg>,
+
+    /// OpenVEX or CycloneDX VEX document: `not_affected` statements suppress the matching
+    /// vulnerability findings, showing their justification; repeatable
+    #[arg(long, value_name = "FILE")]
+    pub vex: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -3,8 +3,7 @@
 
 use std::path::PathBuf;
 
-use bulwark_core::{InputError, TargetKind, TargetReport};
-use bulwark_oci::{Image, ImageSource, OpenOptions, Platform, RegistryOptions};
+use bulwark_oci::{ImageSource, OpenOptions, Platform, RegistryOptions};
 
 use crate::cli::ImageArgs;
 
@@ -39,33 +38,4 @@ pub fn split_targets(targets: &[PathBuf]) -> Result<(Vec<ImageTarget>, Vec<PathB
         }
     }
     Ok((images, paths))
-}
-
-/// Reads an image target: its report (an input error when it cannot be read) and the image.
-/// Vulnerability findings for the image's packages are added by the advisory matcher; until
-/// it is wired here, an image target reports read errors only.
-pub fn scan_image(
-    display: &str,
-    source: &ImageSource,
-    options: &OpenOptions,
-) -> (TargetReport, Option<Image>) {
-    let (errors, image) = match source.open(options) {
-        Ok(image) => (Vec::new(), Some(image)),
-        Err(e) => (
-            vec![InputError {
-                path: display.to_string(),
-                line: None,
-                column: None,
-                message: e.to_string(),
-            }],
-            None,
-        ),
-    };
-    let report = TargetReport {
-        kind: TargetKind::Image,
-        path: display.to_string(),
-        findings: Vec::new(),
-        errors,
-    };
-    (report, image)
 }

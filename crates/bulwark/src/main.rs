@@ -5,13 +5,15 @@
 
 mod chart_scan;
 mod cli;
+mod db_cmd;
 mod discover;
-mod policy_cmd;
 mod image_target;
+mod policy_cmd;
 mod rules_cmd;
 mod sbom_cmd;
 mod scan;
 mod template_cmd;
+mod vuln;
 
 use std::process::ExitCode;
 
@@ -27,6 +29,7 @@ fn main() -> ExitCode {
         cli::Command::Scan(args) => scan::run(args),
         cli::Command::Rules(args) => rules_cmd::run(args),
         cli::Command::Template(args) => template_cmd::run(args),
+        cli::Command::Db(args) => db_cmd::run(args),
         cli::Command::Sbom(args) => sbom_cmd::run(args),
         cli::Command::Policy(cli::PolicyCommand::Verify(args)) => policy_cmd::verify(args),
     };

@@ -12,11 +12,8 @@ use crate::cli::{SbomArgs, SbomFormat};
 /// an SBOM file read back.
 pub fn catalog_target(target: &str) -> Result<Catalog, String> {
     if let Some(source) = bulwark_oci::ImageSource::parse(target).map_err(|e| e.to_string())? {
-        let image = source
-            .open(&bulwark_oci::OpenOptions::default())
-            .map_err(|e| format!("{target}: {e}"))?;
-        let mut src = ImageTreeSource::from_image(&image);
-        return bulwark_sbom::catalog(&mut src).map_err(|e| format!("{target}: {e}"));
+        return catalog_image(&source, target, &bulwark_oci::OpenOptions::default())
+            .map(|(c, _)| c);
     }
     let path = Path::new(target);
     if path.is_dir() {
@@ -36,6 +33,24 @@ pub fn catalog_target(target: &str) -> Result<Catalog, String> {
     Err(format!(
         "{target}: no such file or folder (registry references are not supported yet: pull the image with `docker save` or `skopeo copy` and use docker-archive:FILE)"
     ))
+}
+
+/// Catalogues an image; also returns what the image is known by (the target as written, its
+/// names, manifest and config digests), which VEX statements may name.
+pub fn catalog_image(
+    source: &bulwark_oci::ImageSource,
+    target: &str,
+    options: &bulwark_oci::OpenOptions,
+) -> Result<(Catalog, Vec<String>), String> {
+    let image = source.open(options).map_err(|e| format!("{target}: {e}"))?;
+    let mut src = ImageTreeSource::from_image(&image);
+    let catalog = bulwark_sbom::catalog(&mut src).map_err(|e| format!("{target}: {e}"))?;
+    let mut identities = vec![target.to_owned(), image.source.clone()];
+    identities.extend(image.names.iter().cloned());
+    identities.extend(image.manifest_digest.iter().cloned());
+    identities.extend(image.index_digest.iter().cloned());
+    identities.push(image.config_digest.clone());
+    Ok((catalog, identities))
 }
 
 /// RFC 3339 creation time: `SOURCE_DATE_EPOCH` when set (reproducible builds), else now.

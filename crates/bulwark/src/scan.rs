@@ -15,6 +15,8 @@ use crate::chart_scan::{ChartScan, ChartValues, scan_chart};
 use crate::cli::{ColorChoice, ReportFormat, ScanArgs};
 use crate::discover::{Discovered, FileKind, discover};
 use crate::image_target;
+use crate::vuln::{VulnScanner, input_error};
+use bulwark_vulndb::vex::VexSubject;
 
 /// Files larger than this are reported as input errors rather than read.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -70,7 +72,8 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
         }
     }
     let mut schemas = Vec::new();
-    if !args.no_schema {
+    // The embedded schemas take a while to load: only when there are manifests to validate.
+    if !args.no_schema && !manifests.is_empty() {
         schemas.push(SchemaSet::embedded(args.kube_version.as_deref()).map_err(|e| e.to_string())?);
         for dir in &args.schema_location {
             schemas.push(
@@ -94,12 +97,13 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
             chart_sources.extend(scanned.sources);
         }
     }
-    targets.extend(sbom_files.iter().map(|f| scan_sbom_file(f).0));
-    targets.extend(
-        images
-            .iter()
-            .map(|(display, source)| image_target::scan_image(display, source, &image_options).0),
-    );
+    targets.extend(scan_packages(
+        &args,
+        &config,
+        &images,
+        &sbom_files,
+        &image_options,
+    ));
     for (path, errs) in errors {
         match targets.iter_mut().find(|t| t.path == path) {
             Some(t) => t.errors.extend(errs),
@@ -198,8 +202,63 @@ fn is_sbom_file(path: &std::path::Path) -> bool {
     .any(|k| text.contains(k))
 }
 
-/// Reads an SBOM target into its packages. Advisory matching of the packages plugs in here;
-/// until then an SBOM target reports no findings, only read errors.
+/// The reports of image and SBOM targets: their packages matched against the advisory
+/// database (unless `SUP001` is disabled), or the errors that prevented it.
+fn scan_packages(
+    args: &ScanArgs,
+    config: &Config,
+    images: &[(String, bulwark_oci::ImageSource)],
+    sbom_files: &[Discovered],
+    image_options: &bulwark_oci::OpenOptions,
+) -> Vec<TargetReport> {
+    if images.is_empty() && sbom_files.is_empty() {
+        return Vec::new();
+    }
+    let enabled = bulwark_rules::find_rule(bulwark_rules::supply_chain::VULNERABLE_PACKAGE.code)
+        .is_some_and(|r| config.is_enabled(r));
+    let scanner = enabled.then(|| VulnScanner::open(args));
+    let finish = |mut report: TargetReport, sbom: Option<bulwark_sbom::Sbom>, ids: Vec<String>| {
+        match (&scanner, sbom) {
+            (Some(Ok(s)), Some(sbom)) => {
+                let subject = VexSubject { identities: ids };
+                let done = s.report(report.kind, &report.path, &sbom, &subject);
+                report.findings.extend(done.findings);
+                report.errors.extend(done.errors);
+            }
+            (Some(Err(e)), Some(_)) => report.errors.push(input_error(&report.path, e.clone())),
+            _ => {}
+        }
+        report
+    };
+    let mut out = Vec::new();
+    for (target, source) in images {
+        let mut report = TargetReport {
+            kind: TargetKind::Image,
+            path: target.clone(),
+            findings: Vec::new(),
+            errors: Vec::new(),
+        };
+        match crate::sbom_cmd::catalog_image(source, target, image_options) {
+            Ok((catalog, ids)) => {
+                for w in &catalog.warnings {
+                    eprintln!("warning: {target}: {}: {}", w.path, w.message);
+                }
+                out.push(finish(report, Some(catalog.sbom), ids));
+            }
+            Err(e) => {
+                report.errors.push(input_error(target, e));
+                out.push(report);
+            }
+        }
+    }
+    for f in sbom_files {
+        let (report, sbom) = scan_sbom_file(f);
+        out.push(finish(report, sbom, vec![f.display.clone()]));
+    }
+    out
+}
+
+/// Reads an SBOM target into its packages.
 pub(crate) fn scan_sbom_file(f: &Discovered) -> (TargetReport, Option<bulwark_sbom::Sbom>) {
     let read = fs_err::read(&f.path)
         .map_err(|e| e.to_string())

@@ -135,7 +135,11 @@ pub struct ParsedInput {
 }
 
 /// Parses `text` (the contents of `path`) as `format`.
-pub fn parse_input(path: &str, text: &str, format: InputFormat) -> Result<ParsedInput, InputParseError> {
+pub fn parse_input(
+    path: &str,
+    text: &str,
+    format: InputFormat,
+) -> Result<ParsedInput, InputParseError> {
     let err = |line: Option<u32>, message: String| InputParseError {
         path: path.to_owned(),
         line,
@@ -180,12 +184,18 @@ pub fn parse_input(path: &str, text: &str, format: InputFormat) -> Result<Parsed
             })?;
             (toml_to_json(toml::Value::Table(t)), vec![Some(1)])
         }
-        InputFormat::Ini => (ini::parse(text).map_err(|(l, m)| err(Some(l), m))?, vec![Some(1)]),
+        InputFormat::Ini => (
+            ini::parse(text).map_err(|(l, m)| err(Some(l), m))?,
+            vec![Some(1)],
+        ),
         InputFormat::Dotenv => (
             dotenv::parse(text).map_err(|(l, m)| err(Some(l), m))?,
             vec![Some(1)],
         ),
-        InputFormat::Hcl2 => (hcl2::parse(text).map_err(|(l, m)| err(l, m))?, vec![Some(1)]),
+        InputFormat::Hcl2 => (
+            hcl2::parse(text).map_err(|(l, m)| err(l, m))?,
+            vec![Some(1)],
+        ),
         InputFormat::Dockerfile => {
             let df = bulwark_dockerfile::parse(text).map_err(|e| {
                 let (line, _) = line_col(text, e.span.start);
@@ -269,7 +279,8 @@ mod tests {
 
     #[test]
     fn yaml_streams_become_one_document_each() {
-        let p = parse_input("a.yaml", "a: 1\n---\n---\nb: [x]\n", InputFormat::Yaml).expect("parses");
+        let p =
+            parse_input("a.yaml", "a: 1\n---\n---\nb: [x]\n", InputFormat::Yaml).expect("parses");
         assert_eq!(p.documents.len(), 2);
         assert_eq!(p.documents[1].value["b"][0], "x");
         assert_eq!(p.documents[1].line, Some(4));
@@ -290,7 +301,8 @@ mod tests {
 
     #[test]
     fn toml_tables_and_dates() {
-        let p = parse_input("t.toml", "[a]\nb = 1\nd = 1979-05-27\n", InputFormat::Toml).expect("parses");
+        let p = parse_input("t.toml", "[a]\nb = 1\nd = 1979-05-27\n", InputFormat::Toml)
+            .expect("parses");
         assert_eq!(p.value["a"]["b"], 1);
         assert_eq!(p.value["a"]["d"], "1979-05-27");
     }
