@@ -77,7 +77,9 @@ pub fn obj_by_path(obj: Value, path: &Value) -> Value {
     for key in path.as_array().into_iter().flatten() {
         let next = match (&current, key) {
             (Value::Object(o), Value::String(k)) => o.get(k).cloned(),
-            (Value::Array(a), Value::Number(n)) => n.as_u64().and_then(|i| a.get(i as usize)).cloned(),
+            (Value::Array(a), Value::Number(n)) => {
+                n.as_u64().and_then(|i| a.get(i as usize)).cloned()
+            }
             _ => None,
         };
         match next {
@@ -100,7 +102,8 @@ fn str_arg<'a>(args: &'a [RegoValue], i: usize, what: &str) -> Result<&'a str, S
 }
 
 fn parse_config_text(parser: &str, text: &str) -> Result<Value, String> {
-    let format = InputFormat::from_name(parser).ok_or_else(|| format!("unknown parser `{parser}`"))?;
+    let format =
+        InputFormat::from_name(parser).ok_or_else(|| format!("unknown parser `{parser}`"))?;
     parse_input("<parse_config>", text, format)
         .map(|p| p.value)
         .map_err(|e| e.to_string())
@@ -141,12 +144,22 @@ pub fn register(engine: &mut PolicyEngine, base: &BaseDir) -> Result<(), PolicyE
     engine.add_native(
         "result.new",
         2,
-        native(|args| Ok(RegoValue::from(result_new(json_arg(args, 0), &json_arg(args, 1))))),
+        native(|args| {
+            Ok(RegoValue::from(result_new(
+                json_arg(args, 0),
+                &json_arg(args, 1),
+            )))
+        }),
     )?;
     engine.add_native(
         "metadata.obj_by_path",
         2,
-        native(|args| Ok(RegoValue::from(obj_by_path(json_arg(args, 0), &json_arg(args, 1))))),
+        native(|args| {
+            Ok(RegoValue::from(obj_by_path(
+                json_arg(args, 0),
+                &json_arg(args, 1),
+            )))
+        }),
     )?;
     engine.add_native(
         "parse_config",
@@ -180,8 +193,11 @@ pub fn register(engine: &mut PolicyEngine, base: &BaseDir) -> Result<(), PolicyE
                 let Some(p) = p.as_str() else { continue };
                 let (path, v) = parse_config_path(&b.get(), p)?;
                 match v {
-                    Value::Array(items) => combined
-                        .extend(items.into_iter().map(|c| json!({"path": path, "contents": c}))),
+                    Value::Array(items) => combined.extend(
+                        items
+                            .into_iter()
+                            .map(|c| json!({"path": path, "contents": c})),
+                    ),
                     c => combined.push(json!({"path": path, "contents": c})),
                 }
             }
@@ -210,7 +226,10 @@ mod tests {
 
     #[test]
     fn result_new_takes_dockerfile_lines() {
-        let r = result_new(json!("m"), &json!({"StartLine": 3, "EndLine": 4, "Path": "Dockerfile"}));
+        let r = result_new(
+            json!("m"),
+            &json!({"StartLine": 3, "EndLine": 4, "Path": "Dockerfile"}),
+        );
         assert_eq!(r["startline"], 3);
         assert_eq!(r["endline"], 4);
         assert_eq!(r["filepath"], "Dockerfile");

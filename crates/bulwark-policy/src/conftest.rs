@@ -80,9 +80,12 @@ pub fn is_warning(rule: &str) -> bool {
 fn rule_kind(rule: &str, prefixes: &[&str]) -> bool {
     prefixes.iter().any(|p| match rule.strip_prefix(p) {
         Some("") => true,
-        Some(rest) => rest.split('_').skip(1).all(|part| {
-            !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric())
-        }) && rest.starts_with('_'),
+        Some(rest) => {
+            rest.split('_')
+                .skip(1)
+                .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric()))
+                && rest.starts_with('_')
+        }
         None => false,
     })
 }
@@ -146,7 +149,8 @@ impl Counts {
 
     /// `5 tests, 4 passed, 1 warning, 0 failures, 0 exceptions`.
     pub fn summary_line(&self) -> String {
-        let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         format!(
             "{}, {} passed, {}, {}, {}",
             plural(self.tests, "test", "tests"),
@@ -479,7 +483,10 @@ mod tests {
             failures: 1,
             exceptions: 0,
         };
-        assert_eq!(c.summary_line(), "1 test, 0 passed, 0 warnings, 1 failure, 0 exceptions");
+        assert_eq!(
+            c.summary_line(),
+            "1 test, 0 passed, 0 warnings, 1 failure, 0 exceptions"
+        );
     }
 
     #[test]

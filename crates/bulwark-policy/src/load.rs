@@ -31,7 +31,9 @@ fn data_error(path: &Path, message: impl Into<String>) -> PolicyError {
 pub fn find_policy_files(paths: &[PathBuf]) -> Result<Vec<PolicyFile>, PolicyError> {
     let mut files = Vec::new();
     for p in paths {
-        collect(p, 0, &mut files, &|f| f.extension().is_some_and(|e| e == "rego"))?;
+        collect(p, 0, &mut files, &|f| {
+            f.extension().is_some_and(|e| e == "rego")
+        })?;
     }
     files.sort();
     files.dedup();
@@ -58,7 +60,10 @@ fn collect(
         return Ok(());
     }
     if depth > MAX_DEPTH {
-        return Err(data_error(p, format!("folders nest deeper than {MAX_DEPTH} levels")));
+        return Err(data_error(
+            p,
+            format!("folders nest deeper than {MAX_DEPTH} levels"),
+        ));
     }
     let mut entries: Vec<PathBuf> = fs_err::read_dir(p)?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -98,7 +103,10 @@ pub fn load_data(paths: &[PathBuf]) -> Result<Value, PolicyError> {
                 continue;
             }
             merge(&mut data, doc).map_err(|key| {
-                data_error(&f, format!("`{key}` is already defined by another data file"))
+                data_error(
+                    &f,
+                    format!("`{key}` is already defined by another data file"),
+                )
             })?;
         }
     }
@@ -180,7 +188,10 @@ mod tests {
         let mut a = serde_json::json!({"x": {"a": 1}});
         merge(&mut a, serde_json::json!({"x": {"b": 2}, "y": 3})).expect("merges");
         assert_eq!(a, serde_json::json!({"x": {"a": 1, "b": 2}, "y": 3}));
-        assert_eq!(merge(&mut a, serde_json::json!({"y": 4})), Err("y".to_owned()));
+        assert_eq!(
+            merge(&mut a, serde_json::json!({"y": 4})),
+            Err("y".to_owned())
+        );
     }
 
     #[test]
@@ -193,9 +204,18 @@ mod tests {
             syntax: SyntaxMode::V1,
             ..EngineOptions::default()
         };
-        let e = build_engine(&files, &Value::Null, v1, &BaseDir::default()).expect_err("v0 syntax in v1");
+        let e = build_engine(&files, &Value::Null, v1, &BaseDir::default())
+            .expect_err("v0 syntax in v1");
         let (line, _) = located_message(&e.to_string());
         assert_eq!(line, Some(3), "{e}");
-        assert!(build_engine(&files, &Value::Null, EngineOptions::default(), &BaseDir::default()).is_ok());
+        assert!(
+            build_engine(
+                &files,
+                &Value::Null,
+                EngineOptions::default(),
+                &BaseDir::default()
+            )
+            .is_ok()
+        );
     }
 }

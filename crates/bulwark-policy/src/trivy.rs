@@ -198,10 +198,20 @@ deny contains res if {
         assert_eq!(check.aliases, vec!["AVD-USR-0001"]);
         assert_eq!(check.severity, "HIGH");
         assert_eq!(check.selectors, vec![Selector::Dockerfile]);
-        let mut engine = build_engine(&[file], &Value::Null, EngineOptions::default(), &BaseDir::default())
-            .expect("loads");
+        let mut engine = build_engine(
+            &[file],
+            &Value::Null,
+            EngineOptions::default(),
+            &BaseDir::default(),
+        )
+        .expect("loads");
         let df = bulwark_dockerfile::parse("FROM alpine\nUSER root\n").expect("parses");
-        let results = run_check(&mut engine, &check, &trivy_dockerfile_input(&df, "Dockerfile")).expect("runs");
+        let results = run_check(
+            &mut engine,
+            &check,
+            &trivy_dockerfile_input(&df, "Dockerfile"),
+        )
+        .expect("runs");
         assert_eq!(results.len(), 1);
         assert_eq!(results[0].message, "do not run as root");
         assert_eq!(results[0].start_line, Some(2));

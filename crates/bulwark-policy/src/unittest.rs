@@ -37,7 +37,9 @@ pub struct TestOptions {
 pub enum TestOutcome {
     Pass,
     /// Undefined or false; for a table of cases, the cases that did not pass.
-    Fail { failed_cases: Vec<String> },
+    Fail {
+        failed_cases: Vec<String>,
+    },
     Error(String),
 }
 
@@ -62,7 +64,10 @@ pub struct TestReport {
 
 impl TestReport {
     pub fn passed(&self) -> usize {
-        self.results.iter().filter(|r| r.outcome == TestOutcome::Pass).count()
+        self.results
+            .iter()
+            .filter(|r| r.outcome == TestOutcome::Pass)
+            .count()
     }
     pub fn failed(&self) -> usize {
         self.results
@@ -122,7 +127,9 @@ fn bundle_data_files(paths: &[PathBuf]) -> Vec<PathBuf> {
         if seen > 100_000 {
             break;
         }
-        let Ok(rd) = std::fs::read_dir(&dir) else { continue };
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         for e in rd.flatten() {
             let p = e.path();
             let name = e.file_name().to_string_lossy().into_owned();
@@ -138,7 +145,11 @@ fn bundle_data_files(paths: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 /// Runs the tests of already-read policy files.
-pub fn run_tests_on(files: &[PolicyFile], data: &Value, options: &TestOptions) -> Result<TestReport, PolicyError> {
+pub fn run_tests_on(
+    files: &[PolicyFile],
+    data: &Value,
+    options: &TestOptions,
+) -> Result<TestReport, PolicyError> {
     let base = BaseDir::default();
     let mut engine = build_engine(files, data, options.engine, &base)?;
     let namespaces: Vec<globset::GlobMatcher> = options
@@ -185,7 +196,9 @@ fn run_one(engine: &mut PolicyEngine, t: &TestRule, name: &str) -> TestOutcome {
     };
     let Some(cases_rule) = &t.cases_rule else {
         return match got {
-            Value::Null | Value::Bool(false) => TestOutcome::Fail { failed_cases: vec![] },
+            Value::Null | Value::Bool(false) => TestOutcome::Fail {
+                failed_cases: vec![],
+            },
             _ => TestOutcome::Pass,
         };
     };
@@ -216,7 +229,9 @@ fn run_one(engine: &mut PolicyEngine, t: &TestRule, name: &str) -> TestOutcome {
     if failed.is_empty() && !passed.is_empty() {
         TestOutcome::Pass
     } else {
-        TestOutcome::Fail { failed_cases: failed }
+        TestOutcome::Fail {
+            failed_cases: failed,
+        }
     }
 }
 
@@ -244,9 +259,15 @@ fn find_tests(engine: &mut regorus::Engine) -> (Vec<TestRule>, Vec<(String, Stri
             .to_owned();
         let source_text = module.package.span.source.get_contents().clone();
         let file = module.package.span.source.get_path().clone();
-        let imports: Vec<String> = module.imports.iter().map(|i| i.span.text().to_owned()).collect();
+        let imports: Vec<String> = module
+            .imports
+            .iter()
+            .map(|i| i.span.text().to_owned())
+            .collect();
         for rule in module.policy.iter() {
-            let Rule::Spec { head, bodies, span } = rule.as_ref() else { continue };
+            let Rule::Spec { head, bodies, span } = rule.as_ref() else {
+                continue;
+            };
             let (refr, key) = match head {
                 RuleHead::Compr { refr, .. } => (refr, None),
                 RuleHead::Set { refr, key, .. } => (refr, key.as_ref()),
@@ -260,7 +281,10 @@ fn find_tests(engine: &mut regorus::Engine) -> (Vec<TestRule>, Vec<(String, Stri
             if !rule_name.starts_with("test_") {
                 continue;
             }
-            if tests.iter().any(|t| t.package == package && t.rule == rule_name) {
+            if tests
+                .iter()
+                .any(|t| t.package == package && t.rule == rule_name)
+            {
                 continue;
             }
             // The variable that names the cases: `test_x[name]` or `test_x contains name`.
@@ -298,7 +322,10 @@ fn find_tests(engine: &mut regorus::Engine) -> (Vec<TestRule>, Vec<(String, Stri
                         text.push_str(i);
                         text.push('\n');
                     }
-                    text.push_str(&format!("{name} contains {var} if {{\n{}\n}}\n", body_text.join("\n")));
+                    text.push_str(&format!(
+                        "{name} contains {var} if {{\n{}\n}}\n",
+                        body_text.join("\n")
+                    ));
                     helpers.push((file.clone(), text));
                     cases_rule = Some(name);
                 }
@@ -333,9 +360,21 @@ mod tests {
         let r = run(
             "package p\nallow if input.x == 1\ntest_a if allow with input as {\"x\": 1}\ntest_b if allow with input as {\"x\": 2}\ntest_c if { print(\"hi\"); 1 / 0 }\n",
         );
-        let outcomes: Vec<_> = r.results.iter().map(|t| (t.name.as_str(), t.outcome.clone())).collect();
+        let outcomes: Vec<_> = r
+            .results
+            .iter()
+            .map(|t| (t.name.as_str(), t.outcome.clone()))
+            .collect();
         assert_eq!(outcomes[0], ("data.p.test_a", TestOutcome::Pass));
-        assert_eq!(outcomes[1], ("data.p.test_b", TestOutcome::Fail { failed_cases: vec![] }));
+        assert_eq!(
+            outcomes[1],
+            (
+                "data.p.test_b",
+                TestOutcome::Fail {
+                    failed_cases: vec![]
+                }
+            )
+        );
         assert_eq!(r.results.len(), 3);
         assert_eq!(r.passed(), 1);
     }
@@ -347,7 +386,9 @@ mod tests {
         );
         assert_eq!(
             r.results[0].outcome,
-            TestOutcome::Fail { failed_cases: vec!["two".to_owned()] }
+            TestOutcome::Fail {
+                failed_cases: vec!["two".to_owned()]
+            }
         );
     }
 }

@@ -13,7 +13,11 @@ fn trivy_check_unit_tests_pass() {
         return;
     };
     let report = run_tests(&TestOptions {
-        paths: vec![root.join("checks/kubernetes"), root.join("checks/docker"), root.join("lib")],
+        paths: vec![
+            root.join("checks/kubernetes"),
+            root.join("checks/docker"),
+            root.join("lib"),
+        ],
         ..TestOptions::default()
     })
     .expect("the checks load");
@@ -53,5 +57,9 @@ fn trivy_check_unit_tests_pass() {
         fixed.join("\n")
     );
     assert!(total > 400, "only {total} tests found");
-    assert!(rate >= 0.95, "{passed}/{total} = {:.1}% pass, below 95%", rate * 100.0);
+    assert!(
+        rate >= 0.95,
+        "{passed}/{total} = {:.1}% pass, below 95%",
+        rate * 100.0
+    );
 }

@@ -33,7 +33,11 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
             ));
         }
     }
-    let files = discover(&args.targets, &|p| config.is_excluded(p))?;
+    let files = if args.only_policies {
+        Vec::new()
+    } else {
+        discover(&args.targets, &|p| config.is_excluded(p))?
+    };
 
     if let Some(p) = args
         .targets
@@ -56,7 +60,7 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
         }
     }
     let mut schemas = Vec::new();
-    if !args.no_schema {
+    if !args.no_schema && !args.only_policies {
         schemas.push(SchemaSet::embedded(args.kube_version.as_deref()).map_err(|e| e.to_string())?);
         for dir in &args.schema_location {
             schemas.push(
@@ -91,12 +95,35 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
             }),
         }
     }
-    let report = Report::new(targets);
-    let sources: Vec<SourceFile> = manifests
+    let mut sources: Vec<SourceFile> = manifests
         .into_iter()
         .map(|k| k.file)
         .chain(dockerfiles.into_iter().map(|d| d.file))
         .collect();
+    let policy = if args.policy.is_empty() {
+        None
+    } else {
+        let outcome = crate::policy_scan::run(&args, &config, today)?;
+        for t in outcome.targets {
+            match targets.iter_mut().find(|x| x.path == t.path) {
+                Some(x) => {
+                    x.findings.extend(t.findings);
+                    x.errors.extend(t.errors);
+                }
+                None => targets.push(t),
+            }
+        }
+        for s in outcome.sources {
+            if !sources.iter().any(|x| x.path() == s.path()) {
+                sources.push(s);
+            }
+        }
+        for p in &outcome.prints {
+            eprintln!("PRNT  {p}");
+        }
+        Some(outcome.counts)
+    };
+    let report = Report::new(targets);
 
     let text = match args.format {
         ReportFormat::Table => {
@@ -124,6 +151,13 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
             render_sarif(&report, &metas, &sources, env!("CARGO_PKG_VERSION"))
         }
         ReportFormat::Junit => render_junit(&report),
+    };
+    // conftest's summary line, after the findings, for people and scripts used to it.
+    let text = match (&policy, args.format) {
+        (Some(counts), ReportFormat::Table) => {
+            format!("{}\n{}\n", text.trim_end(), counts.summary_line())
+        }
+        _ => text,
     };
     match &args.output {
         Some(p) => fs_err::write(p, text.as_bytes()).map_err(|e| e.to_string())?,

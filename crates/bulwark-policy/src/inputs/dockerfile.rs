@@ -68,7 +68,12 @@ fn join_continuations(text: &str) -> String {
 
 /// conftest's shape: the list of every instruction of the file (all stages, in order).
 pub fn dockerfile_commands(df: &Dockerfile) -> Value {
-    Value::Array(df.instructions.iter().map(|i| command(df, i, None)).collect())
+    Value::Array(
+        df.instructions
+            .iter()
+            .map(|i| command(df, i, None))
+            .collect(),
+    )
 }
 
 /// Trivy's shape: `{"Stages": [{"Name": "<FROM arguments>", "Commands": [...]}]}`, where

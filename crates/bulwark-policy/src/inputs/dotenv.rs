@@ -17,7 +17,11 @@ pub(super) fn parse(text: &str) -> Result<Value, (u32, String)> {
             return Err((line_no, format!("expected `KEY=value`, found `{line}`")));
         };
         let key = line[..sep].trim();
-        if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-') {
+        if key.is_empty()
+            || !key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-')
+        {
             return Err((line_no, format!("`{key}` is not a variable name")));
         }
         let mut rest = line[sep + 1..].trim_start().to_owned();
@@ -108,7 +112,8 @@ mod tests {
 
     #[test]
     fn reads_values() {
-        let v = parse("# c\nA=1\nexport B='x y'\nC=\"${A}-\\n\" \nD=plain # note\nE=\n").expect("parses");
+        let v = parse("# c\nA=1\nexport B='x y'\nC=\"${A}-\\n\" \nD=plain # note\nE=\n")
+            .expect("parses");
         assert_eq!(v["A"], "1");
         assert_eq!(v["B"], "x y");
         assert_eq!(v["C"], "1-\n");

@@ -59,8 +59,13 @@ fn unquote(v: &str) -> String {
 fn typed(v: &str) -> Value {
     let lower = v.to_ascii_lowercase();
     let numeric = !v.is_empty()
-        && (v.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
-            || matches!(lower.trim_start_matches(['+', '-']), "inf" | "infinity" | "nan"));
+        && (v
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
+            || matches!(
+                lower.trim_start_matches(['+', '-']),
+                "inf" | "infinity" | "nan"
+            ));
     if numeric && let Ok(f) = v.parse::<f64>() {
         if f.is_finite() {
             return super::number(f);

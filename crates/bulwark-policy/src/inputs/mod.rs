@@ -135,7 +135,11 @@ pub struct ParsedInput {
 }
 
 /// Parses `text` (the contents of `path`) as `format`.
-pub fn parse_input(path: &str, text: &str, format: InputFormat) -> Result<ParsedInput, InputParseError> {
+pub fn parse_input(
+    path: &str,
+    text: &str,
+    format: InputFormat,
+) -> Result<ParsedInput, InputParseError> {
     let err = |line: Option<u32>, message: String| InputParseError {
         path: path.to_owned(),
         line,
@@ -158,7 +162,8 @@ pub fn parse_input(path: &str, text: &str, format: InputFormat) -> Result<Parsed
                 lines.push(Some(line));
             }
             match values.len() {
-                0 => (Value::Null, vec![]),
+                // An empty stream is one null document, as conftest reads it.
+                0 => (Value::Null, vec![Some(1)]),
                 1 => {
                     let v = values.pop().unwrap_or(Value::Null);
                     let n = v.as_array().map_or(1, Vec::len);
@@ -180,12 +185,18 @@ pub fn parse_input(path: &str, text: &str, format: InputFormat) -> Result<Parsed
             })?;
             (toml_to_json(toml::Value::Table(t)), vec![Some(1)])
         }
-        InputFormat::Ini => (ini::parse(text).map_err(|(l, m)| err(Some(l), m))?, vec![Some(1)]),
+        InputFormat::Ini => (
+            ini::parse(text).map_err(|(l, m)| err(Some(l), m))?,
+            vec![Some(1)],
+        ),
         InputFormat::Dotenv => (
             dotenv::parse(text).map_err(|(l, m)| err(Some(l), m))?,
             vec![Some(1)],
         ),
-        InputFormat::Hcl2 => (hcl2::parse(text).map_err(|(l, m)| err(l, m))?, vec![Some(1)]),
+        InputFormat::Hcl2 => (
+            hcl2::parse(text).map_err(|(l, m)| err(l, m))?,
+            vec![Some(1)],
+        ),
         InputFormat::Dockerfile => {
             let df = bulwark_dockerfile::parse(text).map_err(|e| {
                 let (line, _) = line_col(text, e.span.start);
@@ -196,7 +207,6 @@ pub fn parse_input(path: &str, text: &str, format: InputFormat) -> Result<Parsed
         }
     };
     let documents = match &value {
-        Value::Null if format == InputFormat::Yaml => Vec::new(),
         Value::Array(items) => items
             .iter()
             .enumerate()
@@ -269,10 +279,18 @@ mod tests {
 
     #[test]
     fn yaml_streams_become_one_document_each() {
-        let p = parse_input("a.yaml", "a: 1\n---\n---\nb: [x]\n", InputFormat::Yaml).expect("parses");
+        let p =
+            parse_input("a.yaml", "a: 1\n---\n---\nb: [x]\n", InputFormat::Yaml).expect("parses");
         assert_eq!(p.documents.len(), 2);
         assert_eq!(p.documents[1].value["b"][0], "x");
         assert_eq!(p.documents[1].line, Some(4));
+    }
+
+    #[test]
+    fn an_empty_yaml_file_is_one_null_document() {
+        let p = parse_input("a.yaml", "", InputFormat::Yaml).expect("parses");
+        assert_eq!(p.documents.len(), 1);
+        assert!(p.documents[0].value.is_null());
     }
 
     #[test]
@@ -290,7 +308,8 @@ mod tests {
 
     #[test]
     fn toml_tables_and_dates() {
-        let p = parse_input("t.toml", "[a]\nb = 1\nd = 1979-05-27\n", InputFormat::Toml).expect("parses");
+        let p = parse_input("t.toml", "[a]\nb = 1\nd = 1979-05-27\n", InputFormat::Toml)
+            .expect("parses");
         assert_eq!(p.value["a"]["b"], 1);
         assert_eq!(p.value["a"]["d"], "1979-05-27");
     }
