@@ -413,6 +413,12 @@ impl PolicyEngine {
             })
     }
 
+    /// The underlying regorus engine, for modes that read the parsed modules (the unit-test
+    /// runner finds `test_` rules in them).
+    pub fn regorus_mut(&mut self) -> &mut regorus::Engine {
+        &mut self.engine
+    }
+
     /// The lines `print` wrote since the last call (`file:line: message`).
     pub fn take_prints(&mut self) -> Vec<String> {
         self.engine.take_prints().unwrap_or_default()

@@ -5,7 +5,9 @@
 
 mod cli;
 mod discover;
+mod gatekeeper_scan;
 mod policy_cmd;
+mod policy_scan;
 mod rules_cmd;
 mod scan;
 mod template_cmd;
@@ -20,7 +22,7 @@ fn main() -> ExitCode {
         cli::Command::Scan(args) => scan::run(args),
         cli::Command::Rules(args) => rules_cmd::run(args),
         cli::Command::Template(args) => template_cmd::run(args),
-        cli::Command::Policy(cli::PolicyCommand::Verify(args)) => policy_cmd::verify(args),
+        cli::Command::Policy(command) => policy_cmd::run(command),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -33,7 +33,14 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
             ));
         }
     }
-    let files = discover(&args.targets, &|p| config.is_excluded(p))?;
+    // Gatekeeper templates and constraints among the policy inputs need the manifests'
+    // objects even with `--only-policies`.
+    let gatekeeper = crate::gatekeeper_scan::load(&args.policy)?;
+    let files = if args.only_policies && gatekeeper.is_none() {
+        Vec::new()
+    } else {
+        discover(&args.targets, &|p| config.is_excluded(p))?
+    };
 
     if let Some(p) = args
         .targets
@@ -56,7 +63,7 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
         }
     }
     let mut schemas = Vec::new();
-    if !args.no_schema {
+    if !args.no_schema && !args.only_policies {
         schemas.push(SchemaSet::embedded(args.kube_version.as_deref()).map_err(|e| e.to_string())?);
         for dir in &args.schema_location {
             schemas.push(
@@ -71,8 +78,13 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
         today,
         schemas: &schemas,
     };
-    let mut targets = scan_kubernetes_files(&manifests, &opts);
-    targets.extend(scan_dockerfiles(&dockerfiles, &opts));
+    let mut targets = if args.only_policies {
+        Vec::new()
+    } else {
+        let mut targets = scan_kubernetes_files(&manifests, &opts);
+        targets.extend(scan_dockerfiles(&dockerfiles, &opts));
+        targets
+    };
     for (path, errs) in errors {
         match targets.iter_mut().find(|t| t.path == path) {
             Some(t) => t.errors.extend(errs),
@@ -91,12 +103,33 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
             }),
         }
     }
-    let report = Report::new(targets);
-    let sources: Vec<SourceFile> = manifests
+    if let Some(loaded) = &gatekeeper {
+        let found = crate::gatekeeper_scan::run(loaded, &manifests, &config, today);
+        merge_targets(&mut targets, found);
+    }
+    let mut sources: Vec<SourceFile> = manifests
         .into_iter()
         .map(|k| k.file)
         .chain(dockerfiles.into_iter().map(|d| d.file))
         .collect();
+    let policy = if args.policy.is_empty()
+        || (gatekeeper.is_some() && !crate::gatekeeper_scan::has_rego_policies(&args.policy)?)
+    {
+        None
+    } else {
+        let outcome = crate::policy_scan::run(&args, &config, today)?;
+        merge_targets(&mut targets, outcome.targets);
+        for s in outcome.sources {
+            if !sources.iter().any(|x| x.path() == s.path()) {
+                sources.push(s);
+            }
+        }
+        for p in &outcome.prints {
+            eprintln!("PRNT  {p}");
+        }
+        Some(outcome.counts)
+    };
+    let report = Report::new(targets);
 
     let text = match args.format {
         ReportFormat::Table => {
@@ -125,6 +158,13 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
         }
         ReportFormat::Junit => render_junit(&report),
     };
+    // conftest's summary line, after the findings, for people and scripts used to it.
+    let text = match (&policy, args.format) {
+        (Some(counts), ReportFormat::Table) => {
+            format!("{}\n{}\n", text.trim_end(), counts.summary_line())
+        }
+        _ => text,
+    };
     match &args.output {
         Some(p) => fs_err::write(p, text.as_bytes()).map_err(|e| e.to_string())?,
         None => {
@@ -142,6 +182,19 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
         .or(config.fail_on)
         .unwrap_or(Severity::Low);
     Ok(report.exit_code(fail_on) as u8)
+}
+
+/// Adds the findings and errors of `more` to the targets of the same path, or as targets.
+fn merge_targets(targets: &mut Vec<TargetReport>, more: Vec<TargetReport>) {
+    for t in more {
+        match targets.iter_mut().find(|x| x.path == t.path) {
+            Some(x) => {
+                x.findings.extend(t.findings);
+                x.errors.extend(t.errors);
+            }
+            None => targets.push(t),
+        }
+    }
 }
 
 /// A file read and parsed.

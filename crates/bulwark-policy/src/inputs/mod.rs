@@ -1,0 +1,316 @@
+//! Input documents for policies: every format a policy can be run against, turned into the
+//! JSON values conftest hands to Rego (`input`), one [`ParsedInput`] per file.
+//!
+//! The shapes follow conftest's parsers: YAML streams become one document per `---`
+//! document (go-yaml v2 resolution, as Kubernetes reads them), a Dockerfile becomes the list
+//! of its instructions as `{Cmd, Flags, Value, Original, JSON, Stage, SubCmd, StartLine,
+//! EndLine}` objects, HCL2 becomes hcl2json's shape (blocks as lists under their labels,
+//! expressions that are not literals as `${...}` text), INI becomes sections of typed values,
+//! dotenv a flat object of strings.
+
+mod dockerfile;
+mod dotenv;
+mod hcl2;
+mod ini;
+
+use std::fmt;
+use std::path::Path;
+
+use serde_json::Value;
+
+pub use dockerfile::{dockerfile_commands, trivy_dockerfile_input};
+
+/// A file format policies can read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum InputFormat {
+    Yaml,
+    Json,
+    Toml,
+    Ini,
+    Dotenv,
+    Hcl2,
+    Dockerfile,
+}
+
+impl InputFormat {
+    /// Every format, in the order `--parser` lists them.
+    pub const ALL: [InputFormat; 7] = [
+        InputFormat::Dockerfile,
+        InputFormat::Dotenv,
+        InputFormat::Hcl2,
+        InputFormat::Ini,
+        InputFormat::Json,
+        InputFormat::Toml,
+        InputFormat::Yaml,
+    ];
+
+    /// The `--parser` name (conftest's).
+    pub fn name(self) -> &'static str {
+        match self {
+            InputFormat::Yaml => "yaml",
+            InputFormat::Json => "json",
+            InputFormat::Toml => "toml",
+            InputFormat::Ini => "ini",
+            InputFormat::Dotenv => "dotenv",
+            InputFormat::Hcl2 => "hcl2",
+            InputFormat::Dockerfile => "dockerfile",
+        }
+    }
+
+    /// The format named `name` (`--parser`); `hcl` is taken for `hcl2`, `env` for dotenv.
+    pub fn from_name(name: &str) -> Option<InputFormat> {
+        Some(match name.to_ascii_lowercase().as_str() {
+            "yaml" | "yml" => InputFormat::Yaml,
+            "json" => InputFormat::Json,
+            "toml" => InputFormat::Toml,
+            "ini" => InputFormat::Ini,
+            "dotenv" | "env" => InputFormat::Dotenv,
+            "hcl2" | "hcl" | "tf" | "tfvars" => InputFormat::Hcl2,
+            "dockerfile" => InputFormat::Dockerfile,
+            _ => return None,
+        })
+    }
+
+    /// The format of a file from its name, as conftest chooses it: `Dockerfile`,
+    /// `Dockerfile.*` and `*.dockerfile`; `.yaml`/`.yml`; `.tf`/`.tfvars`; `.env`; else the
+    /// extension's parser. `None` when no parser reads it.
+    pub fn detect(path: &Path) -> Option<InputFormat> {
+        let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+        let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+        if name == "dockerfile"
+            || name.starts_with("dockerfile.")
+            || name == "containerfile"
+            || ext == "dockerfile"
+        {
+            return Some(InputFormat::Dockerfile);
+        }
+        if name == ".env" || name.ends_with(".env") {
+            return Some(InputFormat::Dotenv);
+        }
+        match ext {
+            "yaml" | "yml" => Some(InputFormat::Yaml),
+            "json" => Some(InputFormat::Json),
+            "toml" => Some(InputFormat::Toml),
+            "ini" | "cfg" => Some(InputFormat::Ini),
+            "tf" | "tfvars" | "hcl" => Some(InputFormat::Hcl2),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for InputFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Why a file could not be read as policy input.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+pub struct InputParseError {
+    pub path: String,
+    pub line: Option<u32>,
+    pub message: String,
+}
+
+/// One document of an input file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputDocument {
+    pub value: Value,
+    /// 1-based line where the document starts, when known.
+    pub line: Option<u32>,
+}
+
+/// A file read as policy input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedInput {
+    pub path: String,
+    pub format: InputFormat,
+    /// The whole file as conftest's parser returns it (`parse` output; what `--combine`
+    /// puts under `contents`).
+    pub value: Value,
+    /// The documents evaluated one by one: a top-level list is split into its items, as
+    /// conftest does for multi-document YAML (and any other list).
+    pub documents: Vec<InputDocument>,
+}
+
+/// Parses `text` (the contents of `path`) as `format`.
+pub fn parse_input(
+    path: &str,
+    text: &str,
+    format: InputFormat,
+) -> Result<ParsedInput, InputParseError> {
+    let err = |line: Option<u32>, message: String| InputParseError {
+        path: path.to_owned(),
+        line,
+        message,
+    };
+    let (value, lines): (Value, Vec<Option<u32>>) = match format {
+        InputFormat::Yaml => {
+            let docs = bulwark_yaml::load_str(text)
+                .map_err(|e| err(Some(e.line as u32), e.message.clone()))?;
+            let mut values = Vec::new();
+            let mut lines = Vec::new();
+            for d in docs {
+                // Empty documents (a stray `---`) are not configurations.
+                if d.root.is_null() && d.root.scalar_text().is_none_or(str::is_empty) {
+                    continue;
+                }
+                let v = d.root.try_to_json().map_err(|e| err(None, e.message))?;
+                let (line, _) = line_col(text, d.root.span.start);
+                values.push(v);
+                lines.push(Some(line));
+            }
+            match values.len() {
+                // An empty stream is one null document, as conftest reads it.
+                0 => (Value::Null, vec![Some(1)]),
+                1 => {
+                    let v = values.pop().unwrap_or(Value::Null);
+                    let n = v.as_array().map_or(1, Vec::len);
+                    (v, vec![lines[0]; n])
+                }
+                _ => (Value::Array(values), lines),
+            }
+        }
+        InputFormat::Json => {
+            let v: Value = serde_json::from_str(text)
+                .map_err(|e| err(Some(e.line() as u32), e.to_string()))?;
+            let n = v.as_array().map_or(1, Vec::len);
+            (v, vec![Some(1); n])
+        }
+        InputFormat::Toml => {
+            let t: toml::Table = toml::from_str(text).map_err(|e| {
+                let line = e.span().map(|s| line_col(text, s.start).0);
+                err(line, e.message().to_owned())
+            })?;
+            (toml_to_json(toml::Value::Table(t)), vec![Some(1)])
+        }
+        InputFormat::Ini => (
+            ini::parse(text).map_err(|(l, m)| err(Some(l), m))?,
+            vec![Some(1)],
+        ),
+        InputFormat::Dotenv => (
+            dotenv::parse(text).map_err(|(l, m)| err(Some(l), m))?,
+            vec![Some(1)],
+        ),
+        InputFormat::Hcl2 => (
+            hcl2::parse(text).map_err(|(l, m)| err(l, m))?,
+            vec![Some(1)],
+        ),
+        InputFormat::Dockerfile => {
+            let df = bulwark_dockerfile::parse(text).map_err(|e| {
+                let (line, _) = line_col(text, e.span.start);
+                err(Some(line), e.to_string())
+            })?;
+            let cmds = dockerfile_commands(&df);
+            (Value::Array(vec![cmds]), vec![Some(1)])
+        }
+    };
+    let documents = match &value {
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| InputDocument {
+                value: v.clone(),
+                line: lines.get(i).copied().flatten(),
+            })
+            .collect(),
+        v => vec![InputDocument {
+            value: v.clone(),
+            line: lines.first().copied().flatten(),
+        }],
+    };
+    Ok(ParsedInput {
+        path: path.to_owned(),
+        format,
+        value,
+        documents,
+    })
+}
+
+/// 1-based line and column of a byte offset.
+pub(crate) fn line_col(text: &str, offset: usize) -> (u32, u32) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() as u32 + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
+    (line, col)
+}
+
+fn toml_to_json(v: toml::Value) -> Value {
+    match v {
+        toml::Value::String(s) => Value::String(s),
+        toml::Value::Integer(i) => Value::from(i),
+        toml::Value::Float(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
+        toml::Value::Boolean(b) => Value::Bool(b),
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(a) => Value::Array(a.into_iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => {
+            Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
+        }
+    }
+}
+
+/// A number as JSON: integral values as integers (so `3000` reads back as `3000`).
+pub(crate) fn number(f: f64) -> Value {
+    if f.fract() == 0.0 && f.abs() < 9.0e15 {
+        Value::from(f as i64)
+    } else {
+        serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_formats_like_conftest() {
+        let d = |p: &str| InputFormat::detect(Path::new(p));
+        assert_eq!(d("Dockerfile"), Some(InputFormat::Dockerfile));
+        assert_eq!(d("dev.Dockerfile"), Some(InputFormat::Dockerfile));
+        assert_eq!(d("Dockerfile.debug"), Some(InputFormat::Dockerfile));
+        assert_eq!(d("a/b.yml"), Some(InputFormat::Yaml));
+        assert_eq!(d("main.tf"), Some(InputFormat::Hcl2));
+        assert_eq!(d("sample.env"), Some(InputFormat::Dotenv));
+        assert_eq!(d("grafana.ini"), Some(InputFormat::Ini));
+        assert_eq!(d("README.md"), None);
+    }
+
+    #[test]
+    fn yaml_streams_become_one_document_each() {
+        let p =
+            parse_input("a.yaml", "a: 1\n---\n---\nb: [x]\n", InputFormat::Yaml).expect("parses");
+        assert_eq!(p.documents.len(), 2);
+        assert_eq!(p.documents[1].value["b"][0], "x");
+        assert_eq!(p.documents[1].line, Some(4));
+    }
+
+    #[test]
+    fn an_empty_yaml_file_is_one_null_document() {
+        let p = parse_input("a.yaml", "", InputFormat::Yaml).expect("parses");
+        assert_eq!(p.documents.len(), 1);
+        assert!(p.documents[0].value.is_null());
+    }
+
+    #[test]
+    fn a_top_level_list_is_split() {
+        let p = parse_input("a.json", "[{\"a\":1},{\"a\":2}]", InputFormat::Json).expect("parses");
+        assert_eq!(p.documents.len(), 2);
+    }
+
+    #[test]
+    fn bad_json_names_the_line() {
+        let e = parse_input("a.json", "{\n\"a\": }", InputFormat::Json).expect_err("fails");
+        assert_eq!(e.line, Some(2));
+        assert!(e.to_string().starts_with("a.json:2: "), "{e}");
+    }
+
+    #[test]
+    fn toml_tables_and_dates() {
+        let p = parse_input("t.toml", "[a]\nb = 1\nd = 1979-05-27\n", InputFormat::Toml)
+            .expect("parses");
+        assert_eq!(p.value["a"]["b"], 1);
+        assert_eq!(p.value["a"]["d"], "1979-05-27");
+    }
+}
