@@ -94,7 +94,8 @@ fn library_template_flags_corpus_deployments() {
     );
     assert_eq!(f["resource"]["kind"], "Deployment");
     assert_eq!(f["resource"]["name"], "mongodb-v1");
-    assert_eq!(f["location"]["start_line"], 30, "{f:#}");
+    // The object's first key (`apiVersion`).
+    assert_eq!(f["location"]["start_line"], 29, "{f:#}");
     assert!(
         f["label"]
             .as_str()
@@ -243,14 +244,14 @@ fn match_enforcement_actions_and_suppressions() {
                 false
             ),
             row(
-                "bare-b you must provide labels: {\"tier\"} (K8sRequiredLabels/tier-warn)",
-                "info",
-                false
-            ),
-            row(
                 "bare-b you must provide labels: {\"app\"} (K8sRequiredLabels/app-dryrun)",
                 "info",
                 true
+            ),
+            row(
+                "bare-b you must provide labels: {\"tier\"} (K8sRequiredLabels/tier-warn)",
+                "info",
+                false
             ),
             row(
                 "ignored-a you must provide labels: {\"owner\"} (K8sRequiredLabels/team-a-owner)",
