@@ -28,7 +28,7 @@ pub enum Command {
     /// Catalogue the packages of an image, a root filesystem, a source tree or an SBOM file
     /// and write an SBOM (CycloneDX 1.6 JSON, SPDX 2.3 JSON or bulwark JSON)
     Sbom(SbomArgs),
-    /// Policy as code: test policies
+    /// Rego policy tools: unit tests, Gatekeeper suites
     #[command(subcommand)]
     Policy(PolicyCommand),
     /// Manage the offline advisory database
@@ -37,6 +37,8 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum PolicyCommand {
+    /// Run the Rego unit tests (`test_` rules) of policy folders, as `opa test` does
+    Test(PolicyTestArgs),
     /// Run Gatekeeper gator suites (`suite.yaml`) as `gator verify` does
     Verify(PolicyVerifyArgs),
 }
@@ -95,6 +97,41 @@ pub enum DbCommand {
         #[arg(long, value_name = "PATH")]
         db: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RegoVersionArg {
+    /// Rego v0 (`deny[msg] { ... }`); files that `import rego.v1` stay v1
+    V0,
+    /// Rego v1 only (OPA 1.x)
+    V1,
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyTestArgs {
+    /// Folders or files with policies and their tests
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+
+    /// Data documents (JSON/YAML files or folders) merged at the root of `data`; repeatable
+    #[arg(long, short = 'd', value_name = "PATH")]
+    pub data: Vec<PathBuf>,
+
+    /// Only run tests whose `data.<package>.<rule>` matches this regular expression
+    #[arg(long, value_name = "REGEX")]
+    pub run: Option<String>,
+
+    /// Only run tests in packages matching this glob (`main`, `ma*`); repeatable
+    #[arg(long, value_name = "NS")]
+    pub namespace: Vec<String>,
+
+    /// Rego syntax [default: v1, falling back to v0 per file]
+    #[arg(long, value_enum)]
+    pub rego_version: Option<RegoVersionArg>,
+
+    /// Show passing tests and their `print` output too
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -236,6 +273,40 @@ pub struct ScanArgs {
     /// vulnerability findings, showing their justification; repeatable
     #[arg(long, value_name = "FILE")]
     pub vex: Vec<PathBuf>,
+
+    /// Rego policies (folders or `.rego` files) to evaluate over the targets: conftest-style
+    /// `deny`/`violation`/`warn` rules and Trivy-format checks; repeatable
+    #[arg(long, value_name = "DIR")]
+    pub policy: Vec<PathBuf>,
+
+    /// Policy namespace (package) to check, globs allowed [default: main]; repeatable
+    #[arg(long, value_name = "NS")]
+    pub namespace: Vec<String>,
+
+    /// Check every namespace of the policies
+    #[arg(long)]
+    pub all_namespaces: bool,
+
+    /// Give the policies all files at once, as `[{path, contents}]`
+    #[arg(long)]
+    pub combine: bool,
+
+    /// Data documents for the policies (JSON/YAML files or folders), merged at the root of
+    /// `data`; repeatable
+    #[arg(long, value_name = "PATH")]
+    pub data: Vec<PathBuf>,
+
+    /// Read every policy input as this format (yaml, json, toml, ini, dotenv, hcl2, dockerfile)
+    #[arg(long, value_name = "FORMAT")]
+    pub parser: Option<String>,
+
+    /// Rego syntax of the policies [default: v1, falling back to v0 per file]
+    #[arg(long, value_enum)]
+    pub rego_version: Option<RegoVersionArg>,
+
+    /// Run only the policies: no built-in rules, no schema validation
+    #[arg(long, requires = "policy")]
+    pub only_policies: bool,
 }
 
 #[derive(Debug, Args)]

@@ -7,8 +7,10 @@ mod chart_scan;
 mod cli;
 mod db_cmd;
 mod discover;
+mod gatekeeper_scan;
 mod image_target;
 mod policy_cmd;
+mod policy_scan;
 mod rules_cmd;
 mod sbom_cmd;
 mod scan;
@@ -31,7 +33,7 @@ fn main() -> ExitCode {
         cli::Command::Template(args) => template_cmd::run(args),
         cli::Command::Db(args) => db_cmd::run(args),
         cli::Command::Sbom(args) => sbom_cmd::run(args),
-        cli::Command::Policy(cli::PolicyCommand::Verify(args)) => policy_cmd::verify(args),
+        cli::Command::Policy(command) => policy_cmd::run(command),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -39,7 +39,14 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
             ));
         }
     }
-    let discovered = discover(&paths, &|p| config.is_excluded(p))?;
+    // Gatekeeper templates and constraints among the policy inputs need the manifests'
+    // objects even with `--only-policies`.
+    let gatekeeper = crate::gatekeeper_scan::load(&args.policy)?;
+    let discovered = if args.only_policies && gatekeeper.is_none() {
+        Vec::new()
+    } else {
+        discover(&paths, &|p| config.is_excluded(p))?
+    };
     let (charts, files): (Vec<Discovered>, Vec<Discovered>) = discovered
         .into_iter()
         .partition(|d| d.kind == FileKind::Chart);
@@ -73,7 +80,7 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
     }
     let mut schemas = Vec::new();
     // The embedded schemas take a while to load: only when there are manifests to validate.
-    if !args.no_schema && !manifests.is_empty() {
+    if !args.no_schema && !args.only_policies && !manifests.is_empty() {
         schemas.push(SchemaSet::embedded(args.kube_version.as_deref()).map_err(|e| e.to_string())?);
         for dir in &args.schema_location {
             schemas.push(
@@ -88,22 +95,25 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
         today,
         schemas: &schemas,
     };
-    let mut targets = scan_kubernetes_files(&manifests, &opts);
-    targets.extend(scan_dockerfiles(&dockerfiles, &opts));
+    let mut targets = Vec::new();
     let mut chart_sources = Vec::new();
-    if let Some(values) = &chart_values {
-        for scanned in scan_charts(&charts, values, &opts) {
-            targets.extend(scanned.targets);
-            chart_sources.extend(scanned.sources);
+    if !args.only_policies {
+        targets.extend(scan_kubernetes_files(&manifests, &opts));
+        targets.extend(scan_dockerfiles(&dockerfiles, &opts));
+        if let Some(values) = &chart_values {
+            for scanned in scan_charts(&charts, values, &opts) {
+                targets.extend(scanned.targets);
+                chart_sources.extend(scanned.sources);
+            }
         }
+        targets.extend(scan_packages(
+            &args,
+            &config,
+            &images,
+            &sbom_files,
+            &image_options,
+        ));
     }
-    targets.extend(scan_packages(
-        &args,
-        &config,
-        &images,
-        &sbom_files,
-        &image_options,
-    ));
     for (path, errs) in errors {
         match targets.iter_mut().find(|t| t.path == path) {
             Some(t) => t.errors.extend(errs),
@@ -122,14 +132,33 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
             }),
         }
     }
-    let report = Report::new(targets);
-    let sources: HashMap<String, SourceFile> = manifests
+    if let Some(loaded) = &gatekeeper {
+        let found = crate::gatekeeper_scan::run(loaded, &manifests, &config, today);
+        merge_targets(&mut targets, found);
+    }
+    let mut sources: HashMap<String, SourceFile> = manifests
         .into_iter()
         .map(|k| k.file)
         .chain(dockerfiles.into_iter().map(|d| d.file))
         .chain(chart_sources)
         .map(|f| (f.path().to_owned(), f))
         .collect();
+    let policy = if args.policy.is_empty()
+        || (gatekeeper.is_some() && !crate::gatekeeper_scan::has_rego_policies(&args.policy)?)
+    {
+        None
+    } else {
+        let outcome = crate::policy_scan::run(&args, &config, today)?;
+        merge_targets(&mut targets, outcome.targets);
+        for s in outcome.sources {
+            sources.entry(s.path().to_owned()).or_insert(s);
+        }
+        for p in &outcome.prints {
+            eprintln!("PRNT  {p}");
+        }
+        Some(outcome.counts)
+    };
+    let report = Report::new(targets);
 
     let text = match args.format {
         ReportFormat::Table => {
@@ -157,6 +186,13 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
             render_sarif(&report, &metas, &sources, env!("CARGO_PKG_VERSION"))
         }
         ReportFormat::Junit => render_junit(&report),
+    };
+    // conftest's summary line, after the findings, for people and scripts used to it.
+    let text = match (&policy, args.format) {
+        (Some(counts), ReportFormat::Table) => {
+            format!("{}\n{}\n", text.trim_end(), counts.summary_line())
+        }
+        _ => text,
     };
     match &args.output {
         Some(p) => fs_err::write(p, text.as_bytes()).map_err(|e| e.to_string())?,
@@ -282,6 +318,19 @@ pub(crate) fn scan_sbom_file(f: &Discovered) -> (TargetReport, Option<bulwark_sb
         errors,
     };
     (report, sbom)
+}
+
+/// Adds the findings and errors of `more` to the targets of the same path, or as targets.
+fn merge_targets(targets: &mut Vec<TargetReport>, more: Vec<TargetReport>) {
+    for t in more {
+        match targets.iter_mut().find(|x| x.path == t.path) {
+            Some(x) => {
+                x.findings.extend(t.findings);
+                x.errors.extend(t.errors);
+            }
+            None => targets.push(t),
+        }
+    }
 }
 
 /// A file read and parsed.

@@ -162,7 +162,8 @@ pub fn parse_input(
                 lines.push(Some(line));
             }
             match values.len() {
-                0 => (Value::Null, vec![]),
+                // An empty stream is one null document, as conftest reads it.
+                0 => (Value::Null, vec![Some(1)]),
                 1 => {
                     let v = values.pop().unwrap_or(Value::Null);
                     let n = v.as_array().map_or(1, Vec::len);
@@ -206,7 +207,6 @@ pub fn parse_input(
         }
     };
     let documents = match &value {
-        Value::Null if format == InputFormat::Yaml => Vec::new(),
         Value::Array(items) => items
             .iter()
             .enumerate()
@@ -284,6 +284,13 @@ mod tests {
         assert_eq!(p.documents.len(), 2);
         assert_eq!(p.documents[1].value["b"][0], "x");
         assert_eq!(p.documents[1].line, Some(4));
+    }
+
+    #[test]
+    fn an_empty_yaml_file_is_one_null_document() {
+        let p = parse_input("a.yaml", "", InputFormat::Yaml).expect("parses");
+        assert_eq!(p.documents.len(), 1);
+        assert!(p.documents[0].value.is_null());
     }
 
     #[test]

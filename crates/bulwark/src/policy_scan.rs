@@ -1,0 +1,553 @@
+//! The Rego part of `bulwark scan --policy DIR`: conftest-mode policies and Trivy-format
+//! checks evaluated over every target file a policy parser reads, their results turned into
+//! `POL` findings that go through the same configuration, suppressions, reporters and
+//! `--fail-on` gate as built-in findings.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use bulwark_core::{
+    Finding, InputError, Location, Resource, RuleFamily, RuleMeta, Severity, SourceFile, Span,
+    TargetKind, TargetReport,
+};
+use bulwark_policy::conftest::{Conftest, Counts, LoadOptions, NamespaceSelection, RuleMessage};
+use bulwark_policy::engine::{EngineOptions, SyntaxMode};
+use bulwark_policy::inputs::{InputFormat, ParsedInput, parse_input, trivy_dockerfile_input};
+use bulwark_policy::load::{build_engine, find_policy_files, load_data};
+use bulwark_policy::trivy::{Selector, TrivyCheck, check_of, run_check};
+
+use bulwark_core::{Suppression, SuppressionKind, parse_inline_suppressions};
+use bulwark_rules::Config;
+
+use crate::cli::{RegoVersionArg, ScanArgs};
+
+/// A `deny`/`violation` result of a conftest-mode policy.
+pub static POLICY_DENY: RuleMeta = RuleMeta {
+    code: "POL001",
+    name: "policy-deny",
+    family: RuleFamily::Policy,
+    severity: Severity::High,
+    summary: "a Rego policy's `deny` or `violation` rule fired",
+    help: "change the input so the policy passes, or add an `exception` to the policy",
+    aliases: &[],
+    compliance: &[],
+    docs: "A `deny`/`violation` rule of a policy given with `--policy` returned a message for this input.",
+};
+
+/// A `warn` result of a conftest-mode policy.
+pub static POLICY_WARN: RuleMeta = RuleMeta {
+    code: "POL002",
+    name: "policy-warn",
+    family: RuleFamily::Policy,
+    severity: Severity::Info,
+    summary: "a Rego policy's `warn` rule fired",
+    help: "review the warning; `--fail-on info` makes warnings fail the scan",
+    aliases: &[],
+    compliance: &[],
+    docs: "A `warn` rule of a policy given with `--policy` returned a message for this input.",
+};
+
+/// What the policies produced.
+pub struct PolicyOutcome {
+    pub targets: Vec<TargetReport>,
+    pub sources: Vec<SourceFile>,
+    /// conftest's counts (tests, passed, warnings, failures, exceptions).
+    pub counts: Counts,
+    /// `print` output of the policies.
+    pub prints: Vec<String>,
+}
+
+fn engine_options(args: &ScanArgs) -> EngineOptions {
+    EngineOptions {
+        syntax: match args.rego_version {
+            Some(RegoVersionArg::V0) => SyntaxMode::V0Compatible,
+            Some(RegoVersionArg::V1) => SyntaxMode::V1,
+            None => SyntaxMode::Auto,
+        },
+        ..EngineOptions::default()
+    }
+}
+
+/// Evaluates the policies of `args.policy` over the targets.
+pub fn run(
+    args: &ScanArgs,
+    config: &Config,
+    today: jiff::civil::Date,
+) -> Result<PolicyOutcome, String> {
+    let excluded = &|p: &str| config.is_excluded(p);
+    let forced = match &args.parser {
+        Some(name) => Some(InputFormat::from_name(name).ok_or_else(|| {
+            format!(
+                "unknown parser `{name}` in --parser: use one of {}",
+                InputFormat::ALL.map(|f| f.name()).join(", ")
+            )
+        })?),
+        None => None,
+    };
+    let mut errors: BTreeMap<String, Vec<InputError>> = BTreeMap::new();
+    let mut sources = Vec::new();
+    let mut inputs = Vec::new();
+    for file in gather(&args.targets, forced, excluded)? {
+        let text = match read_target(&file.path) {
+            Ok(t) => t,
+            Err(e) => {
+                errors
+                    .entry(file.display.clone())
+                    .or_default()
+                    .push(input_error(&file.display, None, e));
+                continue;
+            }
+        };
+        match parse_input(&file.display, &text, file.format) {
+            Ok(p) => inputs.push(p),
+            Err(e) => errors
+                .entry(file.display.clone())
+                .or_default()
+                .push(input_error(&file.display, e.line, e.message)),
+        }
+        sources.push(SourceFile::new(file.display.clone(), text));
+    }
+
+    let options = engine_options(args);
+    let files = find_policy_files(&args.policy).map_err(|e| e.to_string())?;
+    let trivy_checks: Vec<TrivyCheck> = files.iter().filter_map(check_of).collect();
+    let mut conftest = Conftest::load(&LoadOptions {
+        policies: args.policy.clone(),
+        data: args.data.clone(),
+        engine: options,
+    })
+    .map_err(|e| e.to_string())?;
+    let selection = if args.all_namespaces {
+        NamespaceSelection::All
+    } else if args.namespace.is_empty() {
+        NamespaceSelection::default()
+    } else {
+        NamespaceSelection::Globs(args.namespace.clone())
+    };
+    let results = if args.combine {
+        conftest.check_combined(&inputs, &selection)
+    } else {
+        conftest.check(&inputs, &selection)
+    }
+    .map_err(|e| e.to_string())?;
+    let counts = Counts::of(&results);
+    let mut prints = conftest.take_prints();
+
+    let mut findings: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
+    for r in &results {
+        // `--combine` results are about every file; they are shown on the first one.
+        let path = match inputs.iter().find(|i| i.path == r.file) {
+            Some(i) => i.path.clone(),
+            None => inputs.first().map(|i| i.path.clone()).unwrap_or_default(),
+        };
+        for (meta, m) in r
+            .failures
+            .iter()
+            .map(|m| (&POLICY_DENY, m))
+            .chain(r.warnings.iter().map(|m| (&POLICY_WARN, m)))
+        {
+            let f = finding(meta, m, &path, &inputs, &sources);
+            findings.entry(path.clone()).or_default().push(f);
+        }
+    }
+
+    if !trivy_checks.is_empty() {
+        let data = load_data(&args.data).map_err(|e| e.to_string())?;
+        let mut engine =
+            build_engine(&files, &data, options, &Default::default()).map_err(|e| e.to_string())?;
+        for input in &inputs {
+            let trivy_inputs = trivy_inputs(input, &sources);
+            for check in &trivy_checks {
+                for (selector, value, line, resource) in &trivy_inputs {
+                    if !check.selectors.contains(selector) {
+                        continue;
+                    }
+                    let results =
+                        run_check(&mut engine, check, value).map_err(|e| e.to_string())?;
+                    for res in results {
+                        let f = trivy_finding(
+                            check,
+                            &res,
+                            &input.path,
+                            *line,
+                            resource.clone(),
+                            &sources,
+                        );
+                        findings.entry(input.path.clone()).or_default().push(f);
+                    }
+                }
+            }
+        }
+        prints.extend(engine.take_prints());
+    }
+
+    for (path, fs) in findings.iter_mut() {
+        suppress(fs, sources.iter().find(|s| s.path() == path), config, today);
+    }
+    let mut targets = Vec::new();
+    for input in &inputs {
+        let path = input.path.clone();
+        targets.push(TargetReport {
+            kind: target_kind(input.format),
+            findings: findings.remove(&path).unwrap_or_default(),
+            errors: errors.remove(&path).unwrap_or_default(),
+            path,
+        });
+    }
+    for (path, fs) in findings {
+        targets.push(TargetReport {
+            path,
+            kind: TargetKind::Config,
+            findings: fs,
+            errors: Vec::new(),
+        });
+    }
+    for (path, errs) in errors {
+        targets.push(TargetReport {
+            path,
+            kind: TargetKind::Config,
+            findings: Vec::new(),
+            errors: errs,
+        });
+    }
+    Ok(PolicyOutcome {
+        targets,
+        sources,
+        counts,
+        prints,
+    })
+}
+
+fn target_kind(format: InputFormat) -> TargetKind {
+    match format {
+        InputFormat::Dockerfile => TargetKind::Dockerfile,
+        InputFormat::Yaml | InputFormat::Json => TargetKind::Kubernetes,
+        _ => TargetKind::Config,
+    }
+}
+
+fn input_error(path: &str, line: Option<u32>, message: String) -> InputError {
+    InputError {
+        path: path.to_owned(),
+        line,
+        column: None,
+        message,
+    }
+}
+
+/// A file a policy parser reads.
+struct PolicyTarget {
+    path: PathBuf,
+    display: String,
+    format: InputFormat,
+}
+
+/// Files under the targets that a parser reads: files as given (by `--parser`, else by
+/// name, else as YAML), folders walked honouring `.gitignore`. `-` is standard input.
+fn gather(
+    targets: &[PathBuf],
+    forced: Option<InputFormat>,
+    excluded: &dyn Fn(&str) -> bool,
+) -> Result<Vec<PolicyTarget>, String> {
+    let mut out = Vec::new();
+    for t in targets {
+        if t.as_os_str().is_empty() {
+            continue;
+        }
+        if t.as_os_str() == "-" {
+            out.push(PolicyTarget {
+                path: t.clone(),
+                display: "-".to_owned(),
+                format: forced.unwrap_or(InputFormat::Yaml),
+            });
+            continue;
+        }
+        let meta = std::fs::metadata(t).map_err(|e| format!("{}: {e}", t.display()))?;
+        if meta.is_file() {
+            out.push(PolicyTarget {
+                path: t.clone(),
+                display: display_path(t),
+                format: forced
+                    .or_else(|| InputFormat::detect(t))
+                    .unwrap_or(InputFormat::Yaml),
+            });
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(t)
+            .hidden(true)
+            .git_ignore(true)
+            .git_global(false)
+            .require_git(false)
+            .follow_links(false)
+            .sort_by_file_path(|a, b| a.cmp(b))
+            .build();
+        for entry in walker {
+            let entry = entry.map_err(|e| e.to_string())?;
+            if !entry.file_type().is_some_and(|ft| ft.is_file()) {
+                continue;
+            }
+            let p = entry.path();
+            let Some(format) = forced.or_else(|| InputFormat::detect(p)) else {
+                continue;
+            };
+            let rel = p.strip_prefix(t).unwrap_or(p);
+            if excluded(&display_path(rel)) {
+                continue;
+            }
+            out.push(PolicyTarget {
+                path: p.to_owned(),
+                display: display_path(p),
+                format,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn display_path(p: &Path) -> String {
+    let s = p.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_owned).unwrap_or(s)
+}
+
+/// Files larger than this are reported as input errors rather than read.
+const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+fn read_target(path: &Path) -> Result<String, String> {
+    let mut bytes = Vec::new();
+    if path.as_os_str() == "-" {
+        std::io::stdin()
+            .take(MAX_FILE_BYTES)
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("standard input: {e}"))?;
+    } else {
+        let meta = fs_err::metadata(path).map_err(|e| e.to_string())?;
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(format!(
+                "file is {} bytes, more than the {MAX_FILE_BYTES}-byte limit",
+                meta.len()
+            ));
+        }
+        bytes = fs_err::read(path).map_err(|e| e.to_string())?;
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "not valid UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// The Kubernetes object a document is, if it is one.
+fn resource_of(doc: &serde_json::Value) -> Option<Resource> {
+    let kind = doc.get("kind")?.as_str()?;
+    let api_version = doc
+        .get("apiVersion")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default();
+    let meta = doc.get("metadata");
+    let field = |k: &str| {
+        meta.and_then(|m| m.get(k))
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+    };
+    Some(Resource {
+        api_version: api_version.to_owned(),
+        kind: kind.to_owned(),
+        namespace: field("namespace"),
+        name: field("name"),
+        container: None,
+    })
+}
+
+/// The span of line `line` (1-based) of a source file, or the file's start.
+fn line_location(path: &str, line: Option<u32>, sources: &[SourceFile]) -> Location {
+    let Some(src) = sources.iter().find(|s| s.path() == path) else {
+        return Location::file(path);
+    };
+    let line = line.unwrap_or(1).max(1);
+    let text = src.text();
+    let start = text
+        .split_inclusive('\n')
+        .take(line as usize - 1)
+        .map(str::len)
+        .sum::<usize>()
+        .min(text.len());
+    let end = text[start..].find('\n').map_or(text.len(), |e| start + e);
+    let end = start + text[start..end].trim_end_matches('\r').len();
+    Location::new(path, src.span(start, end))
+}
+
+fn finding(
+    meta: &RuleMeta,
+    m: &RuleMessage,
+    path: &str,
+    inputs: &[ParsedInput],
+    sources: &[SourceFile],
+) -> Finding {
+    let doc = inputs
+        .iter()
+        .find(|i| i.path == path)
+        .and_then(|i| i.documents.get(m.document));
+    let mut f = Finding::new(
+        meta,
+        m.message.clone(),
+        line_location(path, m.line, sources),
+    )
+    .with_secondary(
+        Location::new(
+            m.policy_file.clone(),
+            Span {
+                start: 0,
+                end: 0,
+                start_line: m.policy_line,
+                start_column: 1,
+                end_line: m.policy_line,
+                end_column: 1,
+            },
+        ),
+        format!("rule `{}` in package `{}`", m.rule, m.namespace),
+    );
+    if let Some(sev) = m
+        .metadata
+        .get("severity")
+        .and_then(|s| s.as_str())
+        .and_then(|s| s.to_ascii_lowercase().parse::<Severity>().ok())
+    {
+        f.severity = sev;
+    }
+    if let Some(r) = doc.and_then(|d| resource_of(&d.value)) {
+        f = f.with_resource(r);
+    }
+    f
+}
+
+type TrivyInput = (Selector, serde_json::Value, Option<u32>, Option<Resource>);
+
+/// The inputs of a file in Trivy's shapes.
+fn trivy_inputs(input: &ParsedInput, sources: &[SourceFile]) -> Vec<TrivyInput> {
+    match input.format {
+        InputFormat::Dockerfile => {
+            let Some(src) = sources.iter().find(|s| s.path() == input.path) else {
+                return Vec::new();
+            };
+            match bulwark_dockerfile::parse(src.text()) {
+                Ok(df) => vec![(
+                    Selector::Dockerfile,
+                    trivy_dockerfile_input(&df, &input.path),
+                    None,
+                    None,
+                )],
+                Err(_) => Vec::new(),
+            }
+        }
+        InputFormat::Yaml | InputFormat::Json => input
+            .documents
+            .iter()
+            .filter_map(|d| {
+                let r = resource_of(&d.value)?;
+                Some((Selector::Kubernetes, d.value.clone(), d.line, Some(r)))
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn trivy_finding(
+    check: &TrivyCheck,
+    res: &bulwark_policy::trivy::TrivyResult,
+    path: &str,
+    doc_line: Option<u32>,
+    resource: Option<Resource>,
+    sources: &[SourceFile],
+) -> Finding {
+    let severity = check
+        .severity
+        .to_ascii_lowercase()
+        .parse::<Severity>()
+        .unwrap_or(Severity::Medium);
+    let location = line_location(path, res.start_line.or(doc_line), sources);
+    let mut f = Finding {
+        rule: check.id.clone(),
+        name: check
+            .package
+            .rsplit('.')
+            .next()
+            .unwrap_or(&check.package)
+            .to_owned(),
+        aliases: check.aliases.clone(),
+        severity,
+        message: res.message.clone(),
+        label: None,
+        help: (!check.recommended_action.is_empty()).then(|| check.recommended_action.clone()),
+        location,
+        labels: Vec::new(),
+        resource: None,
+        compliance: Vec::new(),
+        suppressed: None,
+        rendered_location: None,
+        vulnerability: None,
+    }
+    .with_secondary(
+        Location::file(check.file.clone()),
+        format!("Trivy check `{}` ({})", check.id, check.title),
+    );
+    if let Some(r) = resource {
+        f = f.with_resource(r);
+    }
+    f
+}
+
+/// Applies `# bulwark:ignore` comments of the input file (on the finding's line, or alone on
+/// the line before it) and the configuration's path-scoped ignores.
+fn suppress(
+    findings: &mut [Finding],
+    source: Option<&SourceFile>,
+    config: &Config,
+    today: jiff::civil::Date,
+) {
+    if let Some(src) = source {
+        for s in parse_inline_suppressions(src.text()) {
+            if s.reason.is_none() || s.is_expired(today) {
+                continue;
+            }
+            let line = if s.own_line { s.line + 1 } else { s.line };
+            for f in findings.iter_mut() {
+                if f.suppressed.is_none()
+                    && f.location.start_line == line
+                    && s.selects(&f.rule, &f.name, &f.aliases)
+                {
+                    f.suppressed = Some(Suppression {
+                        kind: SuppressionKind::Inline,
+                        reason: s.reason.clone().unwrap_or_default(),
+                        expires: s.until.clone(),
+                        location: Some(Location::file(src.path())),
+                    });
+                }
+            }
+        }
+    }
+    for ig in &config.ignores {
+        if ig
+            .until
+            .as_deref()
+            .and_then(|u| u.parse::<jiff::civil::Date>().ok())
+            .is_some_and(|d| d < today)
+        {
+            continue;
+        }
+        for f in findings.iter_mut() {
+            if f.suppressed.is_none()
+                && ig.globs.is_match(&f.location.path)
+                && (ig.rules.is_empty() || ig.rules.iter().any(|r| r.eq_ignore_ascii_case(&f.rule)))
+            {
+                f.suppressed = Some(Suppression {
+                    kind: SuppressionKind::Config,
+                    reason: ig.reason.clone(),
+                    expires: ig.until.clone(),
+                    location: None,
+                });
+            }
+        }
+    }
+}
