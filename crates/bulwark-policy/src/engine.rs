@@ -9,9 +9,10 @@
 //! `--v0-compatible` (where `import rego.v1` still switches one file to v1), or
 //! [`SyntaxMode::Auto`] which reads each file as v1 and falls back to v0 when only v0 parses.
 //!
-//! Three constructs regorus reads differently from OPA are rewritten before parsing, keeping
-//! line numbers (see `normalize`): chained rule bodies, a body line opening with `(`, and
-//! references passed to a negated call.
+//! Four constructs regorus reads differently from OPA are rewritten before parsing, keeping
+//! line numbers (see `normalize`): chained rule bodies, a body line opening with `(`,
+//! references passed to a negated call, and `sprintf` formats whose verbs outnumber their
+//! arguments (or the reverse).
 //!
 //! Limits ([`Limits`]) bound each evaluation's wall time and the heap the process may grow to
 //! while a policy runs, so a runaway policy fails with [`PolicyError::Limit`] instead of

@@ -519,6 +519,9 @@ impl Runner {
                 constraint.kind, template.kind
             ));
         }
+        template
+            .validate_constraint(&constraint)
+            .map_err(|e| format!("adding constraint: {e}"))?;
         Ok((template, constraint))
     }
 }

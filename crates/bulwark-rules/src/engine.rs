@@ -190,6 +190,23 @@ impl KubernetesFile {
     pub fn has_objects(&self) -> bool {
         !objects_in(&self.docs).is_empty()
     }
+
+    /// Marks findings about this file that come from outside the built-in rules (policy
+    /// findings) as suppressed by the file's `bulwark:ignore` comments, its objects'
+    /// `ignore.bulwark.dev/` annotations and the configuration's `ignore` entries, exactly as
+    /// built-in findings are. Unusable suppressions are not reported again here: the built-in
+    /// scan of the file reports them.
+    pub fn apply_suppressions(
+        &self,
+        findings: &mut Vec<Finding>,
+        config: &Config,
+        today: jiff::civil::Date,
+    ) {
+        let objects = objects_in(&self.docs);
+        let count = findings.len();
+        suppress::apply(&self.file, &self.docs, &objects, findings, config, today);
+        findings.truncate(count);
+    }
 }
 
 /// A Dockerfile, parsed (instruction-level errors are kept in the model and reported as

@@ -34,6 +34,23 @@ pub enum Command {
 pub enum PolicyCommand {
     /// Run the Rego unit tests (`test_` rules) of policy folders, as `opa test` does
     Test(PolicyTestArgs),
+    /// Run Gatekeeper gator suites (`suite.yaml`) as `gator verify` does
+    Verify(PolicyVerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyVerifyArgs {
+    /// Suite files or folders (`DIR/...` also walks the folders below)
+    #[arg(required = true, value_name = "SUITE")]
+    pub suites: Vec<String>,
+
+    /// Run only the tests and cases whose name matches this regular expression
+    #[arg(long, value_name = "REGEX")]
+    pub run: Option<String>,
+
+    /// Print every test and case, passed or not
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,17 +1,37 @@
-//! `bulwark policy test DIR...`: Rego unit tests (`test_` rules), as `opa test` and
-//! `conftest verify` run them.
+//! `bulwark policy`: `test DIR...` runs Rego unit tests (`test_` rules) as `opa test` and
+//! `conftest verify` do; `verify SUITE...` runs gator suites, reported as `gator verify`
+//! reports them.
 
 use std::io::Write;
 
 use bulwark_policy::engine::{EngineOptions, SyntaxMode};
+use bulwark_policy::gator::{Filter, Runner, find_suites, print_results};
 use bulwark_policy::unittest::{TestOptions, TestOutcome, TestReport, run_tests};
 
-use crate::cli::{PolicyCommand, PolicyTestArgs, RegoVersionArg};
+use crate::cli::{PolicyCommand, PolicyTestArgs, PolicyVerifyArgs, RegoVersionArg};
 
 pub fn run(command: PolicyCommand) -> Result<u8, String> {
     match command {
         PolicyCommand::Test(args) => test(args),
+        PolicyCommand::Verify(args) => verify(args),
     }
+}
+
+/// Exit code 0 when every case passes, 1 when one fails; unreadable suites are errors (2).
+pub fn verify(args: PolicyVerifyArgs) -> Result<u8, String> {
+    let filter =
+        Filter::new(args.run.as_deref()).map_err(|e| format!("--run: invalid regex: {e}"))?;
+    let mut suites = Vec::new();
+    for argument in &args.suites {
+        suites.extend(find_suites(argument).map_err(|e| format!("{argument}: {e}"))?);
+    }
+    let mut runner = Runner::new(EngineOptions::default(), filter);
+    let results: Vec<_> = suites.iter().map(|s| runner.run(s)).collect();
+    let mut text = String::new();
+    let passed = print_results(&mut text, &results, args.verbose);
+    // A closed pipe is not an error worth reporting.
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    Ok(if passed { 0 } else { 1 })
 }
 
 fn test(args: PolicyTestArgs) -> Result<u8, String> {

@@ -1,4 +1,4 @@
-//! Source rewrites that make regorus read three constructs the way OPA does. Each keeps
+//! Source rewrites that make regorus read four constructs the way OPA does. Each keeps
 //! every line where it was, so error positions still point into the user's file.
 //!
 //! 1. Chained bodies (`f(x) = y { a } { b }`, v0): OPA reads each body as another definition
@@ -11,12 +11,20 @@
 //!    undefined `a.b` makes the whole expression undefined; regorus negates the undefined call.
 //!    References rooted at a local variable are bound first: `__bulwark_n1 := a.b; not
 //!    f(__bulwark_n1)`.
+//! 4. `sprintf` with more format verbs than arguments, or more arguments than verbs: OPA
+//!    formats with Go's `fmt.Sprintf`, which writes `%!v(MISSING)` for a verb without an
+//!    argument and `%!(EXTRA …)` after the text for arguments left over; regorus fails the
+//!    call, so the rule silently yields nothing. When the format is a string literal and the
+//!    arguments an array literal, the format is balanced: a verb without an argument becomes
+//!    the literal text Go prints (`%%!v(MISSING)`), and each argument left over gets a `%v`
+//!    in a trailing `%!(EXTRA …)` (Go also prints each one's Go type, which is left out).
 
 /// Rewrites `source`; returns it unchanged when nothing applies.
 pub fn normalize(source: &str) -> String {
     let chained = repeat_chained_heads(source);
     let separated = separate_paren_lines(&chained);
-    hoist_negated_call_refs(&separated)
+    let hoisted = hoist_negated_call_refs(&separated);
+    balance_sprintf_arguments(&hoisted)
 }
 
 /// Byte classes of a source: which bytes are code (not in a string or comment).
@@ -337,6 +345,181 @@ fn hoist_negated_call_refs(source: &str) -> String {
     }
 }
 
+/// The format verbs of a Go format string, as (start, end, verb) byte ranges in `format`;
+/// `None` when it uses what the rewrite does not model (`*` widths, `%[n]` indexes, a `%`
+/// at the end).
+fn format_verbs(format: &str) -> Option<Vec<(usize, usize, char)>> {
+    let bytes = format.as_bytes();
+    let mut verbs = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'%' {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        i += 1;
+        if bytes.get(i) == Some(&b'%') {
+            i += 1;
+            continue;
+        }
+        while i < bytes.len() && matches!(bytes[i], b'+' | b'-' | b'#' | b' ' | b'0') {
+            i += 1;
+        }
+        while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.') {
+            i += 1;
+        }
+        let verb = format[i..].chars().next()?;
+        if matches!(verb, '*' | '[') {
+            return None;
+        }
+        i += verb.len_utf8();
+        verbs.push((start, i, verb));
+    }
+    Some(verbs)
+}
+
+/// The end (exclusive) of the string literal opening at `start` (`"` or a backtick).
+fn string_literal_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let quote = bytes[start];
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            b'\n' if quote == b'"' => return None,
+            c if c == quote => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+fn skip_whitespace(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    i
+}
+
+/// For `sprintf(<literal>, [<elements>])` at `call` (the `s`): the format literal's byte
+/// range (quotes excluded) and the number of array elements.
+fn literal_sprintf_call(source: &str, code: &[bool], call: usize) -> Option<(usize, usize, usize)> {
+    let bytes = source.as_bytes();
+    let mut i = skip_whitespace(bytes, call + "sprintf(".len());
+    if i >= bytes.len() || !matches!(bytes[i], b'"' | b'`') {
+        return None;
+    }
+    let literal_start = i;
+    let literal_end = string_literal_end(bytes, literal_start)?;
+    i = skip_whitespace(bytes, literal_end);
+    if bytes.get(i) != Some(&b',') {
+        return None;
+    }
+    i = skip_whitespace(bytes, i + 1);
+    if bytes.get(i) != Some(&b'[') || !code[i] {
+        return None;
+    }
+    let mut depth = 0usize;
+    let mut elements = 0usize;
+    let mut element_open = false;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if !code[i] {
+            // Inside a string or comment: a string is (part of) an element.
+            if depth == 1 && matches!(c, b'"' | b'`') {
+                element_open = true;
+            }
+            i += 1;
+            continue;
+        }
+        match c {
+            b'[' | b'(' | b'{' => {
+                if depth == 1 {
+                    element_open = true;
+                }
+                depth += 1;
+            }
+            b']' | b')' | b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+            }
+            b',' if depth == 1 => {
+                if element_open {
+                    elements += 1;
+                }
+                element_open = false;
+            }
+            c if depth == 1 && !c.is_ascii_whitespace() => element_open = true,
+            _ => {}
+        }
+        i += 1;
+    }
+    if i >= bytes.len() {
+        return None;
+    }
+    if element_open {
+        elements += 1;
+    }
+    let close = skip_whitespace(bytes, i + 1);
+    if bytes.get(close) != Some(&b')') {
+        return None;
+    }
+    Some((literal_start + 1, literal_end - 1, elements))
+}
+
+fn balance_sprintf_arguments(source: &str) -> String {
+    let code = code_mask(source);
+    let bytes = source.as_bytes();
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    let mut from = 0;
+    while let Some(found) = source[from..].find("sprintf(") {
+        let call = from + found;
+        from = call + 1;
+        let preceded_by_name = call > 0
+            && (bytes[call - 1].is_ascii_alphanumeric() || matches!(bytes[call - 1], b'_' | b'.'));
+        if !code[call] || preceded_by_name {
+            continue;
+        }
+        let Some((start, end, arguments)) = literal_sprintf_call(source, &code, call) else {
+            continue;
+        };
+        let format = &source[start..end];
+        let Some(verbs) = format_verbs(format) else {
+            continue;
+        };
+        if verbs.len() == arguments {
+            continue;
+        }
+        let mut balanced = String::with_capacity(format.len() + 16);
+        let mut last = 0;
+        for &(verb_start, verb_end, verb) in verbs.iter().skip(arguments) {
+            balanced.push_str(&format[last..verb_start]);
+            balanced.push_str(&format!("%%!{verb}(MISSING)"));
+            last = verb_end;
+        }
+        balanced.push_str(&format[last..]);
+        if arguments > verbs.len() {
+            let extra = vec!["%v"; arguments - verbs.len()].join(", ");
+            balanced.push_str(&format!("%%!(EXTRA {extra})"));
+        }
+        edits.push((start, end, balanced));
+    }
+    if edits.is_empty() {
+        return source.to_string();
+    }
+    let mut out = String::with_capacity(source.len() + 32 * edits.len());
+    let mut last = 0;
+    for (start, end, text) in edits {
+        out.push_str(&source[last..start]);
+        out.push_str(&text);
+        last = end;
+    }
+    out.push_str(&source[last..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -380,5 +563,23 @@ mod tests {
         );
         let untouched = "package p\nv {\n  not startswith(input.x, \"a\")\n}\n";
         assert_eq!(normalize(untouched), untouched);
+    }
+
+    #[test]
+    fn sprintf_formats_are_balanced_with_their_arguments() {
+        let src = "package p\nm := sprintf(\"a %v b %5d c %v\", [x, \"y,z\"])\nn := sprintf(\"%v\", [\n  a, # one, two\n  [b, c],\n])\nok := sprintf(\"%v 100%% %s\", [a, b])\n";
+        let out = normalize(src);
+        assert!(
+            out.contains("sprintf(\"a %v b %5d c %%!v(MISSING)\", [x, \"y,z\"])"),
+            "{out}"
+        );
+        assert!(out.contains("sprintf(\"%v%%!(EXTRA %v)\", [\n"), "{out}");
+        assert!(
+            out.contains("ok := sprintf(\"%v 100%% %s\", [a, b])"),
+            "{out}"
+        );
+        assert_eq!(out.lines().count(), src.lines().count());
+        let computed = "package p\nm := sprintf(\"%v %v\", args)\nq := x.sprintf(\"%v\", [])\n";
+        assert_eq!(normalize(computed), computed);
     }
 }

@@ -402,3 +402,22 @@ fn bundle_places_data_by_folder_and_keeps_kubernetes_objects_apart() {
     let err = load_bundle(&[root.to_path_buf()]).expect_err("conflict");
     assert!(err.to_string().contains("k8s.cpu"), "{err}");
 }
+
+#[test]
+fn sprintf_with_unbalanced_arguments_formats_as_opa_does() {
+    let mut e = engine(SyntaxMode::Auto);
+    e.add_module(
+        "m.rego",
+        "package main\nmissing := sprintf(\"%v and %d\", [input.kind])\nextra := sprintf(\"%v\", [input.kind, 2])\n",
+    )
+    .expect("compiles");
+    e.set_input(&json!({"kind": "Pod"}));
+    assert_eq!(
+        e.eval_rule("data.main.missing").expect("evaluates"),
+        Some(json!("Pod and %!d(MISSING)"))
+    );
+    assert_eq!(
+        e.eval_rule("data.main.extra").expect("evaluates"),
+        Some(json!("Pod%!(EXTRA 2)"))
+    );
+}

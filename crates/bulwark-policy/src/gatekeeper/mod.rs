@@ -11,16 +11,20 @@
 pub mod inventory;
 pub mod matching;
 pub mod review;
+pub mod schema;
 pub mod template;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value as Json;
 
 pub use inventory::Inventory;
 pub use matching::Match;
 pub use review::Review;
-pub use template::{Constraint, ConstraintTemplate, Violation, is_template};
+pub use template::{
+    Constraint, ConstraintTemplate, EnforcementAction, SHIFT_LEFT_ENFORCEMENT_POINT, Violation,
+    is_template,
+};
 
 use crate::engine::{EngineOptions, PolicyError, RegoValue};
 
@@ -44,7 +48,8 @@ pub struct AuditResult {
     pub constraint_kind: String,
     pub constraint_name: String,
     pub constraint_source: String,
-    pub enforcement_action: String,
+    /// The constraint's action at bulwark's (shift-left) enforcement point.
+    pub action: EnforcementAction,
     pub message: String,
     pub details: Json,
     /// The template failed to evaluate; `message` is the error.
@@ -58,7 +63,109 @@ pub struct Gatekeeper {
     pub constraints: Vec<Constraint>,
 }
 
+/// Deepest folder nesting followed when looking for templates and constraints.
+const MAX_DEPTH: usize = 64;
+
+/// The YAML and JSON files under `path`: a file as given, a folder walked (hidden entries
+/// skipped), sorted.
+fn manifest_files(
+    path: &Path,
+    depth: usize,
+    out: &mut Vec<PathBuf>,
+) -> Result<(), GatekeeperError> {
+    let io = |e: std::io::Error| GatekeeperError::Invalid {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    };
+    if fs_err::metadata(path).map_err(io)?.is_file() {
+        out.push(path.to_path_buf());
+        return Ok(());
+    }
+    if depth > MAX_DEPTH {
+        return Err(GatekeeperError::Invalid {
+            path: path.display().to_string(),
+            message: format!("folders nest deeper than {MAX_DEPTH} levels"),
+        });
+    }
+    let mut entries: Vec<PathBuf> = fs_err::read_dir(path)
+        .map_err(io)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            !p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
+        .collect();
+    entries.sort();
+    for entry in entries {
+        if entry.is_dir() {
+            manifest_files(&entry, depth + 1, out)?;
+        } else if entry
+            .extension()
+            .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
+        {
+            out.push(entry);
+        }
+    }
+    Ok(())
+}
+
+/// Whether a file's text may hold a template or a constraint (cheap test before parsing).
+fn mentions_gatekeeper(text: &str) -> bool {
+    text.contains("templates.gatekeeper.sh") || text.contains("constraints.gatekeeper.sh")
+}
+
 impl Gatekeeper {
+    /// Reads the templates and constraints among the YAML and JSON files under `paths`
+    /// (files as given, folders walked). Other documents are ignored; a file that does not
+    /// parse is an error only when it mentions Gatekeeper's API groups. Bad templates and
+    /// constraints are reported and left out, as [`Gatekeeper::from_documents`] does.
+    pub fn load(
+        paths: &[PathBuf],
+        options: EngineOptions,
+    ) -> Result<(Gatekeeper, Vec<GatekeeperError>), GatekeeperError> {
+        let mut files = Vec::new();
+        for p in paths {
+            manifest_files(p, 0, &mut files)?;
+        }
+        files.dedup();
+        let mut documents = Vec::new();
+        let mut errors = Vec::new();
+        for file in files {
+            let display = file.display().to_string();
+            let Ok(text) = fs_err::read_to_string(&file) else {
+                continue;
+            };
+            if !mentions_gatekeeper(&text) {
+                continue;
+            }
+            let docs = match bulwark_yaml::load_str(&text) {
+                Ok(d) => d,
+                Err(e) => {
+                    errors.push(GatekeeperError::Invalid {
+                        path: format!("{display}:{}", e.line),
+                        message: e.message,
+                    });
+                    continue;
+                }
+            };
+            for doc in docs {
+                match doc.root.try_to_json() {
+                    Ok(json) if is_template(&json) || Constraint::is_constraint(&json) => {
+                        documents.push((display.clone(), json))
+                    }
+                    Ok(_) => {}
+                    Err(e) => errors.push(GatekeeperError::Invalid {
+                        path: display.clone(),
+                        message: e.to_string(),
+                    }),
+                }
+            }
+        }
+        let (set, mut more) = Gatekeeper::from_documents(&documents, options);
+        errors.append(&mut more);
+        Ok((set, errors))
+    }
+
     /// Collects the templates and constraints among policy documents (other documents are
     /// ignored). A bad template or constraint is reported and left out; the others stay.
     pub fn from_documents(
@@ -72,6 +179,11 @@ impl Gatekeeper {
             if is_template(doc) {
                 match ConstraintTemplate::from_json(doc, &source, options) {
                     Ok(t) => set.templates.push(t),
+                    // Name the template's file whatever went wrong.
+                    Err(GatekeeperError::Policy(e)) => errors.push(GatekeeperError::Invalid {
+                        path: source,
+                        message: e.to_string(),
+                    }),
                     Err(e) => errors.push(e),
                 }
             }
@@ -81,7 +193,11 @@ impl Gatekeeper {
             if Constraint::is_constraint(doc) {
                 match Constraint::from_json(doc, &source) {
                     Ok(c) if set.templates.iter().any(|t| t.kind == c.kind) => {
-                        set.constraints.push(c)
+                        let template = set.templates.iter().find(|t| t.kind == c.kind);
+                        match template.map(|t| t.validate_constraint(&c)) {
+                            Some(Err(e)) => errors.push(e),
+                            _ => set.constraints.push(c),
+                        }
                     }
                     Ok(c) => errors.push(GatekeeperError::Invalid {
                         path: source,
@@ -126,7 +242,7 @@ impl Gatekeeper {
                     constraint_kind: t.kind.clone(),
                     constraint_name: String::new(),
                     constraint_source: String::new(),
-                    enforcement_action: String::new(),
+                    action: EnforcementAction::Deny,
                     message: e.to_string(),
                     details: Json::Null,
                     error: true,
@@ -152,6 +268,10 @@ impl Gatekeeper {
             let mut out = Vec::new();
             for (ci, constraint) in self.constraints.iter().enumerate() {
                 let Some(ti) = template_of[ci] else { continue };
+                // A scoped constraint without an action for this enforcement point is off.
+                let Some(action) = constraint.action else {
+                    continue;
+                };
                 let violations = match constraint
                     .matcher
                     .matches_any(&review.match_objects(), namespace)
@@ -172,7 +292,7 @@ impl Gatekeeper {
                     constraint_kind: constraint.kind.clone(),
                     constraint_name: constraint.name.clone(),
                     constraint_source: constraint.source.clone(),
-                    enforcement_action: constraint.enforcement_action.clone(),
+                    action,
                     message: v.msg,
                     details: v.details,
                     error: v.error,

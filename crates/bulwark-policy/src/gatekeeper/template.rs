@@ -23,6 +23,8 @@ pub struct ConstraintTemplate {
     /// The package of its Rego (without `data.`).
     pub package: String,
     pub version: RegoVersion,
+    /// `spec.crd.spec.validation.openAPIV3Schema`: the schema of constraints' parameters.
+    pub parameters_schema: Option<Json>,
     engine: PolicyEngine,
     violation_path: String,
 }
@@ -171,9 +173,41 @@ impl ConstraintTemplate {
             source: source.to_string(),
             package: module.package,
             version: module.version,
+            parameters_schema: doc
+                .pointer("/spec/crd/spec/validation/openAPIV3Schema")
+                .filter(|s| s.is_object())
+                .cloned(),
             engine,
             violation_path,
         })
+    }
+
+    /// Checks a constraint of this template's kind: its `spec.parameters` must follow the
+    /// template's `openAPIV3Schema`, as the API server requires of the constraint CRD.
+    pub fn validate_constraint(&self, constraint: &Constraint) -> Result<(), GatekeeperError> {
+        let Some(schema) = &self.parameters_schema else {
+            return Ok(());
+        };
+        let mut errors = Vec::new();
+        super::schema::validate(
+            schema,
+            &constraint.parameters,
+            "spec.parameters",
+            &mut errors,
+        );
+        if errors.is_empty() {
+            return Ok(());
+        }
+        Err(invalid(
+            &constraint.source,
+            format!(
+                "constraint {}/{}: parameters do not follow the schema of template `{}`: {}",
+                constraint.kind,
+                constraint.name,
+                self.name,
+                errors.join("; ")
+            ),
+        ))
     }
 
     /// Replaces `data.inventory`.
@@ -239,8 +273,100 @@ pub struct Constraint {
     /// `spec.parameters` (`{}` when absent, as Gatekeeper defaults it).
     pub parameters: Json,
     pub matcher: Match,
-    /// `spec.enforcementAction` (`deny` when absent).
+    /// `spec.enforcementAction` (`deny` when absent; `scoped` defers to
+    /// `spec.scopedEnforcementActions`).
     pub enforcement_action: String,
+    /// The action at bulwark's enforcement point ([`SHIFT_LEFT_ENFORCEMENT_POINT`]); `None`
+    /// when a `scoped` constraint names no action for it, so the constraint does not apply.
+    pub action: Option<EnforcementAction>,
+}
+
+/// The enforcement point of shift-left checks (gator): the one bulwark, a shift-left
+/// checker, takes from `scopedEnforcementActions`.
+pub const SHIFT_LEFT_ENFORCEMENT_POINT: &str = "gator.gatekeeper.sh";
+
+/// What a violation of a constraint does. Ordered by strength: when a scoped constraint
+/// gives several actions for one point, the strongest holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EnforcementAction {
+    /// Recorded only (Gatekeeper's audit reports it; admission lets the object in silently).
+    Dryrun,
+    /// Admission lets the object in with a warning.
+    Warn,
+    /// Admission rejects the object.
+    Deny,
+}
+
+impl EnforcementAction {
+    pub fn parse(name: &str) -> Option<EnforcementAction> {
+        match name.to_ascii_lowercase().as_str() {
+            "deny" => Some(EnforcementAction::Deny),
+            "warn" => Some(EnforcementAction::Warn),
+            "dryrun" => Some(EnforcementAction::Dryrun),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EnforcementAction::Deny => "deny",
+            EnforcementAction::Warn => "warn",
+            EnforcementAction::Dryrun => "dryrun",
+        }
+    }
+}
+
+/// The action of a constraint at the shift-left enforcement point.
+fn shift_left_action(
+    doc: &Json,
+    action: &str,
+    label: &str,
+    source: &str,
+) -> Result<Option<EnforcementAction>, GatekeeperError> {
+    if !action.eq_ignore_ascii_case("scoped") {
+        return EnforcementAction::parse(action).map(Some).ok_or_else(|| {
+            invalid(
+                source,
+                format!(
+                    "{label}: unknown enforcementAction `{action}` (expected deny, dryrun, warn or scoped)"
+                ),
+            )
+        });
+    }
+    let scoped = doc
+        .pointer("/spec/scopedEnforcementActions")
+        .and_then(Json::as_array)
+        .ok_or_else(|| {
+            invalid(
+                source,
+                format!(
+                    "{label}: enforcementAction `scoped` needs `spec.scopedEnforcementActions`"
+                ),
+            )
+        })?;
+    let mut strongest = None;
+    for entry in scoped {
+        let name = entry.get("action").and_then(Json::as_str).unwrap_or("");
+        let parsed = EnforcementAction::parse(name).ok_or_else(|| {
+            invalid(
+                source,
+                format!(
+                    "{label}: unknown scoped enforcement action `{name}` (expected deny, dryrun or warn)"
+                ),
+            )
+        })?;
+        let applies = entry
+            .get("enforcementPoints")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|p| p.get("name").and_then(Json::as_str))
+            .any(|p| p == "*" || p == SHIFT_LEFT_ENFORCEMENT_POINT);
+        if applies {
+            strongest = strongest.max(Some(parsed));
+        }
+    }
+    Ok(strongest)
 }
 
 impl Constraint {
@@ -273,6 +399,8 @@ impl Constraint {
             .filter(|a| !a.is_empty())
             .unwrap_or("deny")
             .to_string();
+        let action =
+            shift_left_action(doc, &enforcement_action, &format!("{kind}/{name}"), source)?;
         Ok(Constraint {
             kind,
             name,
@@ -280,6 +408,7 @@ impl Constraint {
             parameters,
             matcher,
             enforcement_action,
+            action,
         })
     }
 
