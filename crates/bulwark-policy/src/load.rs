@@ -169,7 +169,7 @@ pub(crate) fn located_message(text: &str) -> (Option<u32>, String) {
     for l in text.lines() {
         let l = l.trim();
         if let Some(loc) = l.strip_prefix("--> ") {
-            line = loc.rsplitn(3, ':').nth(1).and_then(|n| n.parse().ok());
+            line = loc.rsplit(':').nth(1).and_then(|n| n.parse().ok());
         } else if let Some(m) = l.strip_prefix("error: ") {
             message = Some(m.to_owned());
         }

@@ -1,6 +1,6 @@
-//! `bulwark policy test DIR...`: Rego unit tests (`test_` rules), as `opa test` and
-//! `conftest verify` run them; `bulwark policy verify SUITE...`: gator suites, reported as
-//! `gator verify` reports them.
+//! `bulwark policy`: `test DIR...` runs Rego unit tests (`test_` rules) as `opa test` and
+//! `conftest verify` do; `verify SUITE...` runs gator suites, reported as `gator verify`
+//! reports them.
 
 use std::io::Write;
 
@@ -15,6 +15,23 @@ pub fn run(command: PolicyCommand) -> Result<u8, String> {
         PolicyCommand::Test(args) => test(args),
         PolicyCommand::Verify(args) => verify(args),
     }
+}
+
+/// Exit code 0 when every case passes, 1 when one fails; unreadable suites are errors (2).
+pub fn verify(args: PolicyVerifyArgs) -> Result<u8, String> {
+    let filter =
+        Filter::new(args.run.as_deref()).map_err(|e| format!("--run: invalid regex: {e}"))?;
+    let mut suites = Vec::new();
+    for argument in &args.suites {
+        suites.extend(find_suites(argument).map_err(|e| format!("{argument}: {e}"))?);
+    }
+    let mut runner = Runner::new(EngineOptions::default(), filter);
+    let results: Vec<_> = suites.iter().map(|s| runner.run(s)).collect();
+    let mut text = String::new();
+    let passed = print_results(&mut text, &results, args.verbose);
+    // A closed pipe is not an error worth reporting.
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    Ok(if passed { 0 } else { 1 })
 }
 
 fn test(args: PolicyTestArgs) -> Result<u8, String> {
@@ -98,21 +115,4 @@ pub fn render(report: &TestReport, verbose: bool) -> String {
         if failed == 1 { "" } else { "s" },
     ));
     s
-}
-
-/// Exit code 0 when every case passes, 1 when one fails; unreadable suites are errors (2).
-pub fn verify(args: PolicyVerifyArgs) -> Result<u8, String> {
-    let filter =
-        Filter::new(args.run.as_deref()).map_err(|e| format!("--run: invalid regex: {e}"))?;
-    let mut suites = Vec::new();
-    for argument in &args.suites {
-        suites.extend(find_suites(argument).map_err(|e| format!("{argument}: {e}"))?);
-    }
-    let mut runner = Runner::new(EngineOptions::default(), filter);
-    let results: Vec<_> = suites.iter().map(|s| runner.run(s)).collect();
-    let mut text = String::new();
-    let passed = print_results(&mut text, &results, args.verbose);
-    // A closed pipe is not an error worth reporting.
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
-    Ok(if passed { 0 } else { 1 })
 }

@@ -147,8 +147,8 @@ pub fn parse_input(
     };
     let (value, lines): (Value, Vec<Option<u32>>) = match format {
         InputFormat::Yaml => {
-            let docs = bulwark_yaml::load_str(text)
-                .map_err(|e| err(Some(e.line as u32), e.message.clone()))?;
+            let docs =
+                bulwark_yaml::load_str(text).map_err(|e| err(Some(e.line), e.message.clone()))?;
             let mut values = Vec::new();
             let mut lines = Vec::new();
             for d in docs {
