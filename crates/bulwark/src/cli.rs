@@ -20,7 +20,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Scan files and folders for misconfigurations and secrets
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// List the built-in rules, or show one rule's documentation
     Rules(RulesArgs),
     /// Render a Helm chart as Helm v4 does

@@ -28,7 +28,7 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let result = match cli.command {
-        cli::Command::Scan(args) => scan::run(args),
+        cli::Command::Scan(args) => scan::run(*args),
         cli::Command::Rules(args) => rules_cmd::run(args),
         cli::Command::Template(args) => template_cmd::run(args),
         cli::Command::Db(args) => db_cmd::run(args),
