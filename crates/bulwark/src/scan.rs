@@ -365,32 +365,7 @@ fn scan_charts(
     if threads <= 1 {
         return charts.iter().map(one).collect();
     }
-    let mut slots: Vec<Option<ChartScan>> = Vec::new();
-    slots.resize_with(charts.len(), || None);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let one = &one;
-                scope.spawn(move || {
-                    charts
-                        .iter()
-                        .enumerate()
-                        .skip(t)
-                        .step_by(threads)
-                        .map(|(i, c)| (i, one(c)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        for h in handles {
-            // A chart that panicked loses only its thread's results; the scan goes on.
-            if let Ok(done) = h.join() {
-                for (i, r) in done {
-                    slots[i] = Some(r);
-                }
-            }
-        }
-    });
+    let slots = interleaved_map(charts, threads, one);
     slots
         .into_iter()
         .zip(charts)
@@ -435,31 +410,7 @@ fn parse_all(files: &[Discovered]) -> Vec<Result<Parsed, InputError>> {
         return files.iter().map(parse).collect();
     }
     // Interleave files over threads so large files spread out.
-    let mut slots: Vec<Option<Result<Parsed, InputError>>> = Vec::new();
-    slots.resize_with(files.len(), || None);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let parse = &parse;
-                scope.spawn(move || {
-                    files
-                        .iter()
-                        .enumerate()
-                        .skip(t)
-                        .step_by(threads)
-                        .map(|(i, f)| (i, parse(f)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        for h in handles {
-            if let Ok(done) = h.join() {
-                for (i, r) in done {
-                    slots[i] = Some(r);
-                }
-            }
-        }
-    });
+    let slots = interleaved_map(files, threads, parse);
     slots
         .into_iter()
         .zip(files)
@@ -498,4 +449,40 @@ fn read_source(path: &std::path::Path, display: &str) -> Result<SourceFile, Inpu
         ))
     })?;
     Ok(SourceFile::new(display, text))
+}
+
+/// Applies `f` to every item on `threads` scoped threads, item `i` going to thread
+/// `i % threads` so large items spread out; results keep the items' order. An item whose
+/// thread panicked gives `None` (that thread's other items too), and the caller reports it.
+fn interleaved_map<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<Option<R>> {
+    let mut slots: Vec<Option<R>> = Vec::new();
+    slots.resize_with(items.len(), || None);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let f = &f;
+                scope.spawn(move || {
+                    items
+                        .iter()
+                        .enumerate()
+                        .skip(t)
+                        .step_by(threads)
+                        .map(|(i, item)| (i, f(item)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for h in handles {
+            if let Ok(done) = h.join() {
+                for (i, r) in done {
+                    slots[i] = Some(r);
+                }
+            }
+        }
+    });
+    slots
 }
