@@ -26,9 +26,9 @@ const WINDOW: usize = 1 << 13;
 /// A higher bound leaves fewer candidates for Miller–Rabin (the survivors shrink as
 /// `1 / ln(bound)`) but costs one remainder per prime and window; 2^20 pays off for 2048-bit
 /// primes, where one Miller–Rabin round costs as much as ~25,000 remainders, 2^16 below.
-fn small_primes(bits: usize) -> &'static [u32] {
-    static BELOW_2_16: OnceLock<Vec<u32>> = OnceLock::new();
-    static BELOW_2_20: OnceLock<Vec<u32>> = OnceLock::new();
+fn small_primes(bits: usize) -> &'static [SmallPrime] {
+    static BELOW_2_16: OnceLock<Vec<SmallPrime>> = OnceLock::new();
+    static BELOW_2_20: OnceLock<Vec<SmallPrime>> = OnceLock::new();
     if bits >= 1536 {
         BELOW_2_20.get_or_init(|| odd_primes_below(1 << 20))
     } else {
@@ -36,12 +36,12 @@ fn small_primes(bits: usize) -> &'static [u32] {
     }
 }
 
-fn odd_primes_below(limit: usize) -> Vec<u32> {
+fn odd_primes_below(limit: usize) -> Vec<SmallPrime> {
     let mut composite = vec![false; limit];
     let mut primes = Vec::new();
     for i in (3..limit).step_by(2) {
         if !composite[i] {
-            primes.push(u32::try_from(i).unwrap_or(u32::MAX));
+            primes.push(SmallPrime::new(u32::try_from(i).unwrap_or(u32::MAX)));
             let mut j = i * i;
             while j < limit {
                 composite[j] = true;
@@ -52,24 +52,56 @@ fn odd_primes_below(limit: usize) -> Vec<u32> {
     primes
 }
 
+/// A small odd prime with its Barrett constant, so remainders take two multiplications
+/// instead of a division.
+#[derive(Clone, Copy)]
+struct SmallPrime {
+    p: u64,
+    /// `⌊(2^64 - 1) / p⌋`.
+    m: u64,
+}
+
+impl SmallPrime {
+    fn new(p: u32) -> Self {
+        let p = u64::from(p.max(1));
+        Self { p, m: u64::MAX / p }
+    }
+
+    /// `v mod p` for any `v`: the estimated quotient `⌊v·m / 2^64⌋` is at most two short.
+    #[inline(always)]
+    fn reduce(self, v: u64) -> u64 {
+        let q = ((u128::from(v) * u128::from(self.m)) >> 64) as u64;
+        let mut r = v - q * self.p;
+        while r >= self.p {
+            r -= self.p;
+        }
+        r
+    }
+
+    /// `x mod p` for little-endian limbs `x` (`p` below 2^32).
+    fn rem(self, x: &[u64]) -> u64 {
+        let mut r = 0u64;
+        for &limb in x.iter().rev() {
+            r = self.reduce((r << 32) | (limb >> 32));
+            r = self.reduce((r << 32) | (limb & 0xffff_ffff));
+        }
+        r
+    }
+
+    /// The first `k` with `base + 2k ≡ 0 (mod p)`: `k ≡ -r·2⁻¹`, and `2⁻¹ = (p+1)/2`.
+    fn first_multiple(self, base: &[u64]) -> usize {
+        let r = self.rem(base);
+        let k = self.reduce(self.reduce(self.p - r) * self.p.div_ceil(2));
+        usize::try_from(k).unwrap_or(usize::MAX)
+    }
+}
+
 /// Little-endian 64-bit limbs of a fixed width.
 type Limbs<const N: usize> = [u64; N];
 
 fn to_biguint(x: &[u64]) -> BigUint {
     let bytes: Vec<u8> = x.iter().flat_map(|l| l.to_le_bytes()).collect();
     BigUint::from_bytes_le(&bytes)
-}
-
-/// `x mod p` for a small `p` (below 2^32).
-fn rem_small(x: &[u64], p: u32) -> u32 {
-    let p = u64::from(p);
-    let mut r = 0u64;
-    for &limb in x.iter().rev() {
-        r = ((r << 32) | (limb >> 32)) % p;
-        r = ((r << 32) | (limb & 0xffff_ffff)) % p;
-    }
-    // r < p < 2^32.
-    u32::try_from(r).unwrap_or(0)
 }
 
 #[inline(always)]
@@ -486,7 +518,7 @@ fn mask_to<const N: usize>(x: &mut Limbs<N>, bits: usize) {
 /// A random prime `p` of exactly `64N` bits with its top two bits set and
 /// `gcd(p - 1, 65537) = 1`, or `None` once `stop` is set.
 fn random_prime<const N: usize>(
-    small: &[u32],
+    small: &[SmallPrime],
     rng: &mut impl RngCore,
     stop: &AtomicBool,
 ) -> Option<Limbs<N>> {
@@ -501,23 +533,19 @@ fn random_prime<const N: usize>(
         // 2·WINDOW of 2^bits, which is checked per candidate.
         sieve.fill(false);
         for &p in small {
-            let r = rem_small(&base, p);
-            // base + 2k ≡ 0 (mod p) ⇔ k ≡ -r·2⁻¹ (mod p), and 2⁻¹ = (p+1)/2.
-            let inv2 = u64::from(p.div_ceil(2));
-            let start = (u64::from(p - r) % u64::from(p)) * inv2 % u64::from(p);
-            let mut k = usize::try_from(start).unwrap_or(usize::MAX);
-            let step = p as usize;
+            let step = usize::try_from(p.p).unwrap_or(usize::MAX);
+            let mut k = p.first_multiple(&base);
             while k < WINDOW {
                 sieve[k] = true;
                 k += step;
             }
         }
-        // p ≡ 1 (mod 65537) would make 65537 divide p - 1.
+        // p ≡ 1 (mod 65537) would make 65537 divide p - 1: base + 2k ≡ 1 ⇔ base - 1 + 2k ≡ 0.
         {
-            let m = u64::from(E);
-            let r = u64::from(rem_small(&base, E));
-            let start = ((m + 1 - r) % m) * m.div_ceil(2) % m;
-            let mut k = usize::try_from(start).unwrap_or(usize::MAX);
+            let mut below = base;
+            below[0] -= 1;
+            let e = SmallPrime::new(E);
+            let mut k = e.first_multiple(&below);
             while k < WINDOW {
                 sieve[k] = true;
                 k += E as usize;
@@ -689,6 +717,32 @@ mod tests {
 
     fn mont_reduce_input(b: &Limbs<4>, m: &Limbs<4>) -> Limbs<4> {
         limbs::<4>(&(to_biguint(b) % to_biguint(m)))
+    }
+
+    #[test]
+    fn barrett_remainders_match_division() {
+        let mut rng = OsRng;
+        for p in [3u32, 5, 65537, 65521, 1_048_573, u32::MAX] {
+            let sp = SmallPrime::new(p);
+            for v in [0, 1, u64::from(p) - 1, u64::from(p), u64::MAX, u64::MAX - 1] {
+                assert_eq!(sp.reduce(v), v % u64::from(p), "{v} mod {p}");
+            }
+            for _ in 0..1000 {
+                let v = rng.next_u64();
+                assert_eq!(sp.reduce(v), v % u64::from(p), "{v} mod {p}");
+            }
+            let x = random_limbs::<32>(&mut rng);
+            let want = to_biguint(&x) % BigUint::from(p);
+            assert_eq!(BigUint::from(sp.rem(&x)), want);
+            // base + 2k is a multiple of p at the first multiple.
+            let mut base = x;
+            base[0] |= 1;
+            if p % 2 == 1 {
+                let k = sp.first_multiple(&base);
+                let at = to_biguint(&base) + BigUint::from(2 * k);
+                assert_eq!(at % BigUint::from(p), BigUint::from(0u32));
+            }
+        }
     }
 
     #[test]
