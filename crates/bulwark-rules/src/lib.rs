@@ -10,6 +10,7 @@ mod context;
 pub mod dockerfile;
 mod engine;
 pub mod kubernetes;
+pub mod policy;
 mod registry;
 pub mod secrets;
 pub mod supply_chain;
