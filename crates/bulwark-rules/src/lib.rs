@@ -12,6 +12,7 @@ mod engine;
 pub mod kubernetes;
 mod registry;
 pub mod secrets;
+pub mod supply_chain;
 mod suppress;
 
 pub use bulwark_core::RuleMeta;
@@ -24,3 +25,4 @@ pub use engine::{
     DockerfileInput, KubernetesFile, ScanOptions, scan_dockerfiles, scan_kubernetes_files,
 };
 pub use registry::{Check, Rule, all_rules, find_rule};
+pub use supply_chain::{ArtifactKind, ArtifactVerdict, artifact_report};

@@ -19,6 +19,9 @@ pub enum Check {
     /// Produced by the engine itself (schema validation, suppression checks): the rule exists
     /// for configuration, documentation and reporting.
     Engine,
+    /// Produced from an artifact verification (chart provenance, image signatures) outside
+    /// the object and Dockerfile engines ([`crate::supply_chain::artifact_report`]).
+    Artifact,
 }
 
 /// A built-in rule: metadata plus the function that checks it.
@@ -45,6 +48,7 @@ fn registry() -> &'static (Vec<&'static Rule>, HashMap<&'static str, &'static Ru
             .copied()
             .chain(crate::secrets::RULES.iter().copied())
             .chain(crate::dockerfile::RULES.iter().copied())
+            .chain(crate::supply_chain::RULES.iter().copied())
             .chain(crate::engine::ENGINE_RULES.iter())
             .collect();
         v.sort_by_key(|r| r.meta.code);

@@ -77,6 +77,10 @@ pub fn discover(
     for t in targets {
         let meta = std::fs::metadata(t).map_err(|e| format!("{}: {e}", t.display()))?;
         if meta.is_file() {
+            // Chart archives are checked by the provenance scan.
+            if crate::provenance_scan::is_chart_archive(t) {
+                continue;
+            }
             out.push(Discovered {
                 path: t.clone(),
                 display: display_path(t),

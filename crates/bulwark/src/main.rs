@@ -5,9 +5,12 @@
 
 mod cli;
 mod discover;
+mod package_cmd;
+mod provenance_scan;
 mod rules_cmd;
 mod scan;
 mod template_cmd;
+mod verify_cmd;
 
 use std::process::ExitCode;
 
@@ -19,6 +22,8 @@ fn main() -> ExitCode {
         cli::Command::Scan(args) => scan::run(args),
         cli::Command::Rules(args) => rules_cmd::run(args),
         cli::Command::Template(args) => template_cmd::run(args),
+        cli::Command::Package(args) => package_cmd::run(args),
+        cli::Command::Verify(args) => verify_cmd::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

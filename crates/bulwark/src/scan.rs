@@ -73,6 +73,7 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
     };
     let mut targets = scan_kubernetes_files(&manifests, &opts);
     targets.extend(scan_dockerfiles(&dockerfiles, &opts));
+    targets.extend(crate::provenance_scan::scan(&args, &config)?);
     for (path, errs) in errors {
         match targets.iter_mut().find(|t| t.path == path) {
             Some(t) => t.errors.extend(errs),

@@ -1,0 +1,84 @@
+//! Supply-chain rules (`SUP` codes): chart archives without a valid Helm provenance file.
+//! The verification itself belongs to `bulwark-sign`; these rules turn its verdict into findings, so
+//! configuration, suppressions, severities and every output format apply to them as to any
+//! other rule.
+
+use bulwark_core::{Location, TargetKind, TargetReport};
+
+use crate::config::Config;
+use crate::registry::Rule;
+
+mod chart_provenance_invalid;
+mod chart_provenance_missing;
+
+/// Every supply-chain rule.
+pub static RULES: &[&Rule] = &[
+    &chart_provenance_missing::RULE,
+    &chart_provenance_invalid::RULE,
+];
+
+/// What verifying an artifact (a chart archive) established.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ArtifactVerdict {
+    /// Signed by a trusted key, and the artifact is the one signed.
+    Verified { signer: String },
+    /// No provenance file / no signature at all.
+    Unsigned { detail: String },
+    /// A provenance file or signature exists but does not establish trust (tampered archive
+    /// or provenance, unknown, expired or revoked key, malformed file, other key).
+    Invalid { reason: String },
+}
+
+/// Which kind of artifact a verdict is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArtifactKind {
+    /// A Helm chart archive and its `.prov`.
+    ChartArchive,
+}
+
+/// The findings for one verified artifact (`path`: the archive or image reference), as
+/// the configuration enables and rates them.
+pub fn artifact_report(
+    path: &str,
+    kind: ArtifactKind,
+    verdict: &ArtifactVerdict,
+    config: &Config,
+) -> TargetReport {
+    let location = Location {
+        path: path.to_owned(),
+        start_line: 1,
+        start_column: 1,
+        end_line: 1,
+        end_column: 1,
+        start_byte: 0,
+        end_byte: 0,
+    };
+    let (rule, finding) = match (kind, verdict) {
+        (_, ArtifactVerdict::Verified { .. }) => (None, None),
+        (ArtifactKind::ChartArchive, ArtifactVerdict::Unsigned { detail }) => (
+            Some(&chart_provenance_missing::RULE),
+            Some(chart_provenance_missing::finding(path, detail, location)),
+        ),
+        (ArtifactKind::ChartArchive, ArtifactVerdict::Invalid { reason }) => (
+            Some(&chart_provenance_invalid::RULE),
+            Some(chart_provenance_invalid::finding(path, reason, location)),
+        ),
+    };
+    let mut findings = Vec::new();
+    if let (Some(rule), Some(mut f)) = (rule, finding)
+        && config.is_enabled(rule)
+    {
+        if let Some(sev) = config.severity_override(rule.meta) {
+            f.severity = sev;
+        }
+        findings.push(f);
+    }
+    TargetReport {
+        path: path.to_owned(),
+        kind: match kind {
+            ArtifactKind::ChartArchive => TargetKind::Helm,
+        },
+        findings,
+        errors: Vec::new(),
+    }
+}
