@@ -62,6 +62,8 @@ pub enum ProvenanceError {
     RevokedKey { key: String, reason: String },
     #[error("cannot sign: {0}")]
     Sign(String),
+    #[error("cannot read {path}: {message}")]
+    Read { path: String, message: String },
 }
 
 /// What a successful verification establishes.
@@ -76,6 +78,29 @@ pub struct Verification {
     pub file_hash: String,
     /// Signature creation time (seconds since the epoch), when the signature carries it.
     pub signed_at: Option<u64>,
+}
+
+/// Verifies the archive at `archive` against the provenance file beside it
+/// (`<archive>.prov`) at time `now` (seconds since the epoch).
+pub fn verify_archive_file(
+    archive: &std::path::Path,
+    keyring: &Keyring,
+    now: u64,
+) -> Result<Verification, ProvenanceError> {
+    let read = |p: &std::path::Path| {
+        fs_err::read(p).map_err(|e| ProvenanceError::Read {
+            path: p.display().to_string(),
+            message: e.to_string(),
+        })
+    };
+    let bytes = read(archive)?;
+    let prov_path = std::path::PathBuf::from(format!("{}.prov", archive.display()));
+    let prov_text = String::from_utf8_lossy(&read(&prov_path)?).into_owned();
+    let file_name = archive
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    ProvenanceFile::parse(&prov_text)?.verify(&bytes, &file_name, keyring, now)
 }
 
 /// `sha256:<hex>` of archive bytes.

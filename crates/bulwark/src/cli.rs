@@ -26,6 +26,7 @@ pub enum Command {
     /// Render a Helm chart as Helm v4 does
     Template(TemplateArgs),
     /// Package chart folders into .tgz archives Helm loads (reproducibly), optionally signed
+    #[command(disable_version_flag = true)]
     Package(PackageArgs),
     /// Verify a chart archive against its provenance file
     Verify(VerifyArgs),

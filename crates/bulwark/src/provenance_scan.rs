@@ -46,9 +46,11 @@ pub fn scan(args: &ScanArgs, config: &Config) -> Result<Vec<TargetReport>, Strin
             }
         } else {
             let Some(keyring) = &keyring else { continue };
-            match crate::verify_cmd::verify_chart_at(&archive, keyring, now) {
+            match bulwark_sign::provenance::verify_archive_file(&archive, keyring, now) {
                 Ok(v) => ArtifactVerdict::Verified { signer: v.signer },
-                Err(reason) => ArtifactVerdict::Invalid { reason },
+                Err(e) => ArtifactVerdict::Invalid {
+                    reason: e.to_string(),
+                },
             }
         };
         out.push(artifact_report(

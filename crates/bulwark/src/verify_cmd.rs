@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use bulwark_helm::{ChartPackage, load_archive, metadata_yaml};
-use bulwark_sign::{Keyring, ProvenanceFile, UnlockedKey, provenance};
+use bulwark_sign::{Keyring, UnlockedKey, provenance};
 
 use crate::cli::{PackageArgs, VerifyArgs};
 
@@ -15,7 +15,14 @@ pub fn run(args: VerifyArgs) -> Result<u8, String> {
         "no keyring: pass --keyring FILE (a GnuPG public keyring: binary, armored or keybox)",
     )?;
     let keyring = Keyring::load(&keyring_path).map_err(|e| e.to_string())?;
-    let verification = verify_chart(&args.target, &keyring)?;
+    let verification = match verify_chart(&args.target, &keyring) {
+        Ok(v) => v,
+        // Verification ran and failed: a finding, not a usage error.
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(1);
+        }
+    };
     println!(
         "Signed by: {}\nUsing Key With Fingerprint: {}\nChart Hash Verified: {}",
         verification.signer, verification.fingerprint, verification.file_hash
@@ -37,16 +44,7 @@ pub fn verify_chart_at(
     keyring: &Keyring,
     now: u64,
 ) -> Result<provenance::Verification, String> {
-    let bytes = fs_err::read(archive).map_err(|e| e.to_string())?;
-    let prov_path = PathBuf::from(format!("{}.prov", archive.display()));
-    let prov_text = fs_err::read_to_string(&prov_path).map_err(|e| e.to_string())?;
-    let file_name = archive
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let prov = ProvenanceFile::parse(&prov_text)
-        .map_err(|e| format!("{}: {e}", prov_path.display()))?;
-    prov.verify(&bytes, &file_name, keyring, now)
+    provenance::verify_archive_file(archive, keyring, now)
         .map_err(|e| format!("{}: {e}", archive.display()))
 }
 
