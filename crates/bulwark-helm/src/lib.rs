@@ -60,8 +60,10 @@ pub use dependencies::process_dependencies;
 pub use engine::{RenderError, Rendered, render};
 pub use ignore::IgnoreRules;
 pub use loader::{LoadError, LoadLimits, load, load_archive, load_dir, load_files, parse_values};
-pub use package::{ChartPackage, PackageError, PackageOptions, metadata_yaml, package_dir, write_chart_archive};
 pub use metadata::{ChartMetadata, Dependency, ImportValue, Maintainer, ValidationError};
+pub use package::{
+    ChartPackage, PackageError, PackageOptions, metadata_yaml, package_dir, write_chart_archive,
+};
 pub use render::{
     Capabilities, KubeVersion, PrepareError, ReleaseOptions, RenderInput, TemplateRef,
     check_installable, prepare, rendered_template_names, templates,

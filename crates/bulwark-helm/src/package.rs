@@ -135,14 +135,14 @@ fn collect_entries(
 ) -> Result<(), PackageError> {
     let md = &chart.metadata;
     let base = format!("{prefix}{}", md.name);
-    out.push((
-        format!("{base}/Chart.yaml"),
-        metadata_yaml(md).into_bytes(),
-    ));
+    out.push((format!("{base}/Chart.yaml"), metadata_yaml(md).into_bytes()));
     if md.api_version == "v2"
         && let Some(lock) = &chart.lock
     {
-        out.push((format!("{base}/Chart.lock"), lock_yaml(&base, lock)?.into_bytes()));
+        out.push((
+            format!("{base}/Chart.lock"),
+            lock_yaml(&base, lock)?.into_bytes(),
+        ));
     }
     if let Some(values) = &chart.raw_values {
         out.push((format!("{base}/values.yaml"), values.clone()));
@@ -287,10 +287,18 @@ fn lock_yaml(chart: &str, data: &[u8]) -> Result<String, PackageError> {
     let docs = bulwark_yaml::load_str_with(&text, bulwark_yaml::LoadOptions::default())
         .map_err(|e| fail(format!("line {}: {}", e.line, e.message)))?;
     let root = docs.into_iter().next().map(|d| d.root);
-    let field = |k: &str| root.as_ref().and_then(|r| r.get(k)).filter(|n| !n.is_null());
+    let field = |k: &str| {
+        root.as_ref()
+            .and_then(|r| r.get(k))
+            .filter(|n| !n.is_null())
+    };
     let generated = match field("generated") {
-        Some(g) => go_rfc3339_nano(g.scalar_text().unwrap_or_default())
-            .ok_or_else(|| fail(format!("`generated` is not an RFC 3339 time: {:?}", g.scalar_text())))?,
+        Some(g) => go_rfc3339_nano(g.scalar_text().unwrap_or_default()).ok_or_else(|| {
+            fail(format!(
+                "`generated` is not an RFC 3339 time: {:?}",
+                g.scalar_text()
+            ))
+        })?,
         None => "0001-01-01T00:00:00Z".to_owned(),
     };
     let digest = field("digest").map(|d| d.key_string()).unwrap_or_default();
@@ -321,15 +329,12 @@ fn go_rfc3339_nano(s: &str) -> Option<String> {
         return None;
     }
     let date_time = format!("{}T{}", s.get(..10)?, s.get(11..19)?);
-    let digits_ok = date_time
-        .bytes()
-        .enumerate()
-        .all(|(i, c)| match i {
-            4 | 7 => c == b'-',
-            10 => c == b'T',
-            13 | 16 => c == b':',
-            _ => c.is_ascii_digit(),
-        });
+    let digits_ok = date_time.bytes().enumerate().all(|(i, c)| match i {
+        4 | 7 => c == b'-',
+        10 => c == b'T',
+        13 | 16 => c == b':',
+        _ => c.is_ascii_digit(),
+    });
     if !digits_ok {
         return None;
     }
@@ -349,7 +354,9 @@ fn go_rfc3339_nano(s: &str) -> Option<String> {
         z if z.len() == 6
             && matches!(z.as_bytes()[0], b'+' | b'-')
             && z.as_bytes()[3] == b':'
-            && z.bytes().enumerate().all(|(i, c)| i == 0 || i == 3 || c.is_ascii_digit()) =>
+            && z.bytes()
+                .enumerate()
+                .all(|(i, c)| i == 0 || i == 3 || c.is_ascii_digit()) =>
         {
             z.to_owned()
         }
@@ -522,7 +529,10 @@ fn put_str_truncated(field: &mut [u8], s: &str) {
 /// Go's `formatOctal`: zero-padded octal leaving room for a NUL.
 fn put_octal(field: &mut [u8], x: u64) {
     let s = format!("{x:o}");
-    let padded = format!("{}{s}", "0".repeat((field.len() - 1).saturating_sub(s.len())));
+    let padded = format!(
+        "{}{s}",
+        "0".repeat((field.len() - 1).saturating_sub(s.len()))
+    );
     put_str(field, &padded);
 }
 

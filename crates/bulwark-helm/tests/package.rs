@@ -58,7 +58,10 @@ fn entries(tar: &[u8]) -> Vec<(String, Vec<u8>)> {
         let mut blocks = Vec::new();
         if let Some((pax, records)) = pending.take() {
             for rec in records.lines() {
-                if let Some(v) = rec.split_once(' ').and_then(|(_, kv)| kv.strip_prefix("path=")) {
+                if let Some(v) = rec
+                    .split_once(' ')
+                    .and_then(|(_, kv)| kv.strip_prefix("path="))
+                {
                     path = v.to_owned();
                 }
             }
@@ -97,7 +100,8 @@ fn normalized_digest(tgz: &[u8]) -> String {
         let mut pos = 0;
         while pos < blocks.len() {
             let size_field = String::from_utf8_lossy(&blocks[pos + 124..pos + 136]).into_owned();
-            let size = usize::from_str_radix(size_field.trim_matches(['\0', ' ']), 8).expect("size");
+            let size =
+                usize::from_str_radix(size_field.trim_matches(['\0', ' ']), 8).expect("size");
             zero_mtime(&mut blocks[pos..pos + BLOCK]);
             pos += BLOCK + size.div_ceil(BLOCK) * BLOCK;
         }
@@ -131,7 +135,10 @@ fn packages_match_helm_goldens() {
         };
         let got = package_dir(&dir, &PackageOptions::default());
         match (name, got) {
-            ("error", Ok(p)) => failures.push(format!("{rel}: Helm fails ({want}), we wrote {}", p.file_name)),
+            ("error", Ok(p)) => failures.push(format!(
+                "{rel}: Helm fails ({want}), we wrote {}",
+                p.file_name
+            )),
             ("error", Err(e)) => {
                 if e.to_string() != want.replace(&format!("{}/", dir.display()), "") {
                     failures.push(format!("{rel}: error {e:?}, Helm: {want}"));
@@ -141,7 +148,10 @@ fn packages_match_helm_goldens() {
             (_, Ok(p)) => {
                 let digest = normalized_digest(&p.bytes);
                 if p.file_name != name || digest != want {
-                    failures.push(format!("{rel}: {} {digest}, Helm: {name} {want}", p.file_name));
+                    failures.push(format!(
+                        "{rel}: {} {digest}, Helm: {name} {want}",
+                        p.file_name
+                    ));
                 }
                 // Helm's loader (ours, which follows it) reads the archive back.
                 load_archive(&p.file_name, &p.bytes, &Default::default(), 0)
@@ -151,7 +161,12 @@ fn packages_match_helm_goldens() {
         checked += 1;
     }
     assert!(checked > 100, "only {checked} charts checked");
-    assert!(failures.is_empty(), "{} of {checked} differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -200,7 +215,11 @@ fn version_flags_replace_chart_versions() {
         },
     )
     .expect_err("not semver");
-    assert!(err.to_string().contains("\"two\" is not a semantic version"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("\"two\" is not a semantic version"),
+        "{err}"
+    );
 }
 
 /// Live: the oracle packs a chart and the whole uncompressed streams agree once mtimes are
@@ -219,11 +238,20 @@ fn live_oracle_agrees_when_available() {
             .arg(out.path())
             .output()
             .expect("runs the oracle");
-        assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+        assert!(
+            status.status.success(),
+            "{}",
+            String::from_utf8_lossy(&status.stderr)
+        );
         let path = String::from_utf8_lossy(&status.stdout).trim().to_owned();
         let helm = fs_err::read(Path::new(&path)).expect("helm's archive");
         let ours = package_dir(&dir, &PackageOptions::default()).expect("packs");
-        assert_eq!(normalized_digest(&helm), normalized_digest(&ours.bytes), "{}", dir.display());
+        assert_eq!(
+            normalized_digest(&helm),
+            normalized_digest(&ours.bytes),
+            "{}",
+            dir.display()
+        );
         assert_eq!(gunzip(&helm).len(), gunzip(&ours.bytes).len());
     }
 }

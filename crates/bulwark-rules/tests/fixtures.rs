@@ -76,7 +76,10 @@ fn scan_artifact_fixture(path: &Path, rel: &str) -> (SourceFile, Vec<Finding>) {
         &verdict,
         &Config::default(),
     );
-    (SourceFile::new(rel.to_owned(), String::new()), report.findings)
+    (
+        SourceFile::new(rel.to_owned(), String::new()),
+        report.findings,
+    )
 }
 
 fn scan_fixture(path: &Path, rel: &str) -> (SourceFile, Vec<Finding>) {

@@ -20,7 +20,9 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use p256::ecdsa::signature::{Signer, Verifier};
 use p256::ecdsa::{Signature, SigningKey, VerifyingKey};
-use p256::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, LineEnding};
+use p256::pkcs8::{
+    DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, LineEnding,
+};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use xsalsa20poly1305::aead::{Aead, KeyInit};
@@ -243,7 +245,13 @@ impl CosignPublicKey {
     }
 }
 
-fn scrypt_key(password: &[u8], salt: &[u8], log_n: u8, r: u32, p: u32) -> Result<[u8; 32], CosignError> {
+fn scrypt_key(
+    password: &[u8],
+    salt: &[u8],
+    log_n: u8,
+    r: u32,
+    p: u32,
+) -> Result<[u8; 32], CosignError> {
     let params = scrypt::Params::new(log_n, r, p, 32)
         .map_err(|e| CosignError::KeyFile(format!("bad scrypt parameters: {e}")))?;
     let mut out = [0u8; 32];
@@ -256,7 +264,10 @@ fn decrypt_key(json: &[u8], password: &[u8]) -> Result<Vec<u8>, CosignError> {
     let doc: EncryptedKey = serde_json::from_slice(json)
         .map_err(|e| CosignError::KeyFile(format!("encrypted key JSON: {e}")))?;
     if doc.kdf.name != "scrypt" {
-        return Err(CosignError::KeyFile(format!("unsupported kdf `{}`", doc.kdf.name)));
+        return Err(CosignError::KeyFile(format!(
+            "unsupported kdf `{}`",
+            doc.kdf.name
+        )));
     }
     if doc.cipher.name != "nacl/secretbox" {
         return Err(CosignError::KeyFile(format!(
@@ -266,7 +277,9 @@ fn decrypt_key(json: &[u8], password: &[u8]) -> Result<Vec<u8>, CosignError> {
     }
     let KdfParams { n, r, p } = doc.kdf.params;
     if !n.is_power_of_two() || n < 2 {
-        return Err(CosignError::KeyFile(format!("scrypt N={n} is not a power of two")));
+        return Err(CosignError::KeyFile(format!(
+            "scrypt N={n} is not a power of two"
+        )));
     }
     let log_n = n.trailing_zeros() as u8;
     if log_n > SCRYPT_MAX_LOG_N || r == 0 || r > 32 || p == 0 || p > 16 {
@@ -423,7 +436,9 @@ pub fn dsse_pae(payload_type: &str, payload: &[u8]) -> Vec<u8> {
 /// envelope of an in-toto statement naming `repository` and `manifest_digest`, signed
 /// with `key`; the verification material is the key's hint (base64 SHA-256 of its DER).
 pub fn make_bundle(key: &CosignPrivateKey, repository: &str, manifest_digest: &str) -> Vec<u8> {
-    let hex = manifest_digest.strip_prefix("sha256:").unwrap_or(manifest_digest);
+    let hex = manifest_digest
+        .strip_prefix("sha256:")
+        .unwrap_or(manifest_digest);
     let statement = serde_json::json!({
         "_type": "https://in-toto.io/Statement/v1",
         "subject": [{"name": repository, "digest": {"sha256": hex}}],
@@ -457,14 +472,18 @@ pub fn verify_bundle(
         .map_err(|e| CosignError::Bundle(format!("not JSON: {e}")))?;
     let media = doc.get("mediaType").and_then(|m| m.as_str()).unwrap_or("");
     if !media.starts_with("application/vnd.dev.sigstore.bundle") {
-        return Err(CosignError::Bundle(format!("media type {media:?} is not a sigstore bundle")));
+        return Err(CosignError::Bundle(format!(
+            "media type {media:?} is not a sigstore bundle"
+        )));
     }
     let Some(env) = doc.get("dsseEnvelope") else {
-        return Err(CosignError::Bundle(if doc.get("messageSignature").is_some() {
-            "a `messageSignature` bundle signs a blob, not an image".into()
-        } else {
-            "no `dsseEnvelope`".into()
-        }));
+        return Err(CosignError::Bundle(
+            if doc.get("messageSignature").is_some() {
+                "a `messageSignature` bundle signs a blob, not an image".into()
+            } else {
+                "no `dsseEnvelope`".into()
+            },
+        ));
     };
     let field = |k: &str| env.get(k).and_then(|v| v.as_str());
     let payload_type = field("payloadType").unwrap_or("");
@@ -492,14 +511,16 @@ pub fn verify_bundle(
     }
     let statement: serde_json::Value = serde_json::from_slice(&payload)
         .map_err(|e| CosignError::Payload(format!("statement is not JSON: {e}")))?;
-    let want_hex = expected_digest.strip_prefix("sha256:").unwrap_or(expected_digest);
+    let want_hex = expected_digest
+        .strip_prefix("sha256:")
+        .unwrap_or(expected_digest);
     let subjects = statement
         .get("subject")
         .and_then(|s| s.as_array())
         .ok_or_else(|| CosignError::Payload("statement has no subject".into()))?;
-    let matching = subjects.iter().find(|s| {
-        s.pointer("/digest/sha256").and_then(|d| d.as_str()) == Some(want_hex)
-    });
+    let matching = subjects
+        .iter()
+        .find(|s| s.pointer("/digest/sha256").and_then(|d| d.as_str()) == Some(want_hex));
     let Some(subject) = matching else {
         let signed = subjects
             .first()
@@ -529,7 +550,9 @@ mod tests {
     #[test]
     fn key_files_round_trip_and_wrong_password_fails() {
         let key = CosignPrivateKey::generate();
-        let pem = key.to_encrypted_pem_with_cost(b"hunter2", 10).expect("seals");
+        let pem = key
+            .to_encrypted_pem_with_cost(b"hunter2", 10)
+            .expect("seals");
         assert!(pem.starts_with("-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\n"));
         let back = CosignPrivateKey::from_pem(&pem, b"hunter2").expect("opens");
         assert_eq!(back.public_key(), key.public_key());
@@ -547,7 +570,8 @@ mod tests {
         let digest = format!("sha256:{}", "ab".repeat(32));
         let payload = simple_signing_payload("127.0.0.1:5000/app", &digest);
         let sig = B64.encode(key.sign(&payload));
-        let ok = verify_simple_signing(&key.public_key(), &payload, &sig, &digest).expect("verifies");
+        let ok =
+            verify_simple_signing(&key.public_key(), &payload, &sig, &digest).expect("verifies");
         assert_eq!(ok.docker_reference, "127.0.0.1:5000/app");
         let other = format!("sha256:{}", "cd".repeat(32));
         assert!(matches!(
@@ -559,7 +583,10 @@ mod tests {
             verify_simple_signing(&stranger.public_key(), &payload, &sig, &digest).err(),
             Some(CosignError::BadSignature)
         );
-        assert_eq!(signature_tag(&digest), format!("sha256-{}.sig", "ab".repeat(32)));
+        assert_eq!(
+            signature_tag(&digest),
+            format!("sha256-{}.sig", "ab".repeat(32))
+        );
     }
 
     #[test]
@@ -575,7 +602,11 @@ mod tests {
             Some(CosignError::BadSignature)
         );
         assert!(matches!(
-            verify_bundle(&key.public_key(), &bundle, &format!("sha256:{}", "34".repeat(32))),
+            verify_bundle(
+                &key.public_key(),
+                &bundle,
+                &format!("sha256:{}", "34".repeat(32))
+            ),
             Err(CosignError::DigestMismatch { .. })
         ));
     }

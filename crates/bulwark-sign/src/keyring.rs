@@ -28,7 +28,9 @@ pub enum KeyringError {
         id: String,
         candidates: Vec<String>,
     },
-    #[error("key {key} in keyring {path} is a public key: signing needs a secret keyring (`gpg --export-secret-keys`)")]
+    #[error(
+        "key {key} in keyring {path} is a public key: signing needs a secret keyring (`gpg --export-secret-keys`)"
+    )]
     NotSecret { path: String, key: String },
     #[error("key {key} is protected by a passphrase: give it with --passphrase-file")]
     PassphraseNeeded { key: String },
@@ -139,22 +141,18 @@ impl KeyringKey {
             .iter()
             .flat_map(|u| u.signatures.iter())
             .chain(details.direct_signatures.iter())
-            .filter(|s| {
-                s.is_certification() || s.typ() == Some(SignatureType::Key)
-            })
+            .filter(|s| s.is_certification() || s.typ() == Some(SignatureType::Key))
             .filter(|s| {
                 let issuer = self.public.primary_key.legacy_key_id();
                 s.issuer_key_id().iter().any(|k| **k == issuer)
-                    || s
-                        .issuer_fingerprint()
+                    || s.issuer_fingerprint()
                         .iter()
                         .any(|f| **f == self.public.primary_key.fingerprint())
             })
             .max_by_key(|s| s.created().map(|t| t.as_secs()))?;
         let secs = newest.key_expiration_time()?.as_secs();
-        (secs > 0).then(|| {
-            u64::from(self.public.primary_key.created_at().as_secs()) + u64::from(secs)
-        })
+        (secs > 0)
+            .then(|| u64::from(self.public.primary_key.created_at().as_secs()) + u64::from(secs))
     }
 }
 
@@ -303,16 +301,18 @@ impl Keyring {
             .iter()
             .map(|f| f.as_bytes().to_vec())
             .collect();
-        let matches = |id: &[u8], fp: &[u8]| {
-            ids.iter().any(|i| i == id) || fps.iter().any(|f| f == fp)
-        };
+        let matches =
+            |id: &[u8], fp: &[u8]| ids.iter().any(|i| i == id) || fps.iter().any(|f| f == fp);
         for k in &self.keys {
             let p = &k.public.primary_key;
             if matches(p.legacy_key_id().as_ref(), p.fingerprint().as_bytes()) {
                 return Some((k, None));
             }
             for sub in &k.public.public_subkeys {
-                if matches(sub.key.legacy_key_id().as_ref(), sub.key.fingerprint().as_bytes()) {
+                if matches(
+                    sub.key.legacy_key_id().as_ref(),
+                    sub.key.fingerprint().as_bytes(),
+                ) {
                     return Some((k, Some(sub)));
                 }
             }
@@ -485,7 +485,9 @@ fn keybox_keyblocks(bytes: &[u8]) -> Result<Vec<&[u8]>, String> {
     while pos < bytes.len() {
         let len = be32(bytes, pos).ok_or("truncated keybox blob header")?;
         if len < 5 || pos + len > bytes.len() {
-            return Err(format!("keybox blob at offset {pos} has an invalid length {len}"));
+            return Err(format!(
+                "keybox blob at offset {pos} has an invalid length {len}"
+            ));
         }
         let blob = &bytes[pos..pos + len];
         if blob[4] == 2 {
@@ -528,7 +530,11 @@ mod tests {
 
     #[test]
     fn garbage_is_an_error_not_a_panic() {
-        for bytes in [&b""[..], b"\x00\x01\x02", b"-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n!!\n"] {
+        for bytes in [
+            &b""[..],
+            b"\x00\x01\x02",
+            b"-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n!!\n",
+        ] {
             assert!(Keyring::from_bytes("x", bytes).is_err());
         }
     }

@@ -10,6 +10,8 @@ pub mod cosign;
 pub mod keyring;
 pub mod provenance;
 
-pub use keyring::{KeyProblem, Keyring, KeyringError, KeyringKey, UnlockedKey};
-pub use provenance::{ProvenanceError, ProvenanceFile, Verification, archive_digest, message_block};
 pub use cosign::{CosignError, CosignPrivateKey, CosignPublicKey, SignedImage};
+pub use keyring::{KeyProblem, Keyring, KeyringError, KeyringKey, UnlockedKey};
+pub use provenance::{
+    ProvenanceError, ProvenanceFile, Verification, archive_digest, message_block,
+};

@@ -146,8 +146,9 @@ pub fn clear_sign(key: &UnlockedKey, text: &str) -> Result<String, ProvenanceErr
         Subpacket::regular(SubpacketData::IssuerFingerprint(primary.fingerprint()))
             .map_err(fail)?,
     ];
-    config.unhashed_subpackets =
-        vec![Subpacket::regular(SubpacketData::IssuerKeyId(primary.legacy_key_id())).map_err(fail)?];
+    config.unhashed_subpackets = vec![
+        Subpacket::regular(SubpacketData::IssuerKeyId(primary.legacy_key_id())).map_err(fail)?,
+    ];
     let msg = CleartextSignedMessage::new(text, config, primary, &key.password).map_err(fail)?;
     // As Helm v4 writes it: no armor checksum line, nothing after the last armor line.
     let armored = msg
@@ -180,7 +181,9 @@ impl ProvenanceFile {
         let (message, _) = CleartextSignedMessage::from_string(&input[start..])
             .map_err(|e| ProvenanceError::Malformed(e.to_string()))?;
         if message.signatures().is_empty() {
-            return Err(ProvenanceError::Malformed("no signature in the signature block".into()));
+            return Err(ProvenanceError::Malformed(
+                "no signature in the signature block".into(),
+            ));
         }
         let text = unescape(message.text());
         let mut parts = text.splitn(3, "\n...\n");
@@ -276,8 +279,9 @@ impl ProvenanceFile {
                 }),
             };
         }
-        Err(first_error
-            .unwrap_or_else(|| ProvenanceError::Malformed("no signature in the signature block".into())))
+        Err(first_error.unwrap_or_else(|| {
+            ProvenanceError::Malformed("no signature in the signature block".into())
+        }))
     }
 }
 
@@ -294,10 +298,7 @@ fn unescape(csf: &str) -> String {
 /// The `files:` map of the second part of a message block.
 fn parse_files(yaml: &str) -> Result<BTreeMap<String, String>, ProvenanceError> {
     let docs = bulwark_yaml::load_str(yaml).map_err(|e| {
-        ProvenanceError::Malformed(format!(
-            "files block: line {}: {}",
-            e.line, e.message
-        ))
+        ProvenanceError::Malformed(format!("files block: line {}: {}", e.line, e.message))
     })?;
     let Some(root) = docs.first().map(|d| &d.root) else {
         return Ok(BTreeMap::new());
@@ -345,7 +346,11 @@ mod tests {
 
     #[test]
     fn message_block_as_helm_builds_it() {
-        let block = message_block("apiVersion: v1\nname: hashtest\nversion: 1.2.3\n", b"abc", "hashtest-1.2.3.tgz");
+        let block = message_block(
+            "apiVersion: v1\nname: hashtest\nversion: 1.2.3\n",
+            b"abc",
+            "hashtest-1.2.3.tgz",
+        );
         assert_eq!(
             block,
             "apiVersion: v1\nname: hashtest\nversion: 1.2.3\n\n...\nfiles:\n  hashtest-1.2.3.tgz: sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n"
@@ -367,7 +372,13 @@ mod tests {
             "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\nx\n",
             "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\nx\n-----BEGIN PGP SIGNATURE-----\n\n-----END PGP SIGNATURE-----\n",
         ] {
-            assert!(matches!(ProvenanceFile::parse(text), Err(ProvenanceError::Malformed(_))), "{text:?}");
+            assert!(
+                matches!(
+                    ProvenanceFile::parse(text),
+                    Err(ProvenanceError::Malformed(_))
+                ),
+                "{text:?}"
+            );
         }
     }
 }

@@ -20,23 +20,35 @@ fn opens_a_key_file_written_by_cosign() {
     let public = CosignPublicKey::from_pem(&key.public_key().to_pem()).expect("pub");
     let sig = key.sign(b"payload");
     assert!(public.verify(b"payload", &sig).is_ok());
-    assert_eq!(CosignPrivateKey::from_pem(&text, b"x").err(), Some(CosignError::WrongPassword));
+    assert_eq!(
+        CosignPrivateKey::from_pem(&text, b"x").err(),
+        Some(CosignError::WrongPassword)
+    );
 }
 
 #[test]
 fn verifies_a_signature_made_by_cosign() {
-    let doc: serde_json::Value =
-        serde_json::from_str(&fs_err::read_to_string(fixture("keyless-signature.json")).expect("json"))
-            .expect("parses");
+    let doc: serde_json::Value = serde_json::from_str(
+        &fs_err::read_to_string(fixture("keyless-signature.json")).expect("json"),
+    )
+    .expect("parses");
     let s = |k: &str| doc[k].as_str().expect(k).to_owned();
     let cert_pem = s("certificate");
     let (_, pem) = x509_parser::pem::parse_x509_pem(cert_pem.as_bytes()).expect("pem");
     let cert = pem.parse_x509().expect("certificate");
     let key = CosignPublicKey::from_spki_der(cert.public_key().raw).expect("P-256 key");
     let payload = s("payload");
-    let signed = verify_simple_signing(&key, payload.as_bytes(), &s("signature"), &s("manifest_digest"))
-        .expect("cosign's signature verifies");
-    assert_eq!(signed.docker_reference, "wabbitnetworks.azurecr.io/test/cosign-image");
+    let signed = verify_simple_signing(
+        &key,
+        payload.as_bytes(),
+        &s("signature"),
+        &s("manifest_digest"),
+    )
+    .expect("cosign's signature verifies");
+    assert_eq!(
+        signed.docker_reference,
+        "wabbitnetworks.azurecr.io/test/cosign-image"
+    );
     let other_digest = format!("sha256:{}", "0".repeat(64));
     assert!(matches!(
         verify_simple_signing(&key, payload.as_bytes(), &s("signature"), &other_digest),
@@ -44,7 +56,13 @@ fn verifies_a_signature_made_by_cosign() {
     ));
     let stranger = CosignPrivateKey::generate().public_key();
     assert_eq!(
-        verify_simple_signing(&stranger, payload.as_bytes(), &s("signature"), &s("manifest_digest")).err(),
+        verify_simple_signing(
+            &stranger,
+            payload.as_bytes(),
+            &s("signature"),
+            &s("manifest_digest")
+        )
+        .err(),
         Some(CosignError::BadSignature)
     );
     let mut changed = payload.clone().into_bytes();

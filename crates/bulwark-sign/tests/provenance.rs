@@ -50,7 +50,12 @@ fn keyrings_in_every_format_hold_the_same_keys() {
     assert!(ring("secring.gpg").keys.iter().all(|k| k.secret.is_some()));
     assert!(ring("pubring.kbx").keys.iter().all(|k| k.secret.is_none()));
     // GnuPG's trust packets (keybox, legacy keyrings) do not hide the user IDs.
-    assert!(ring("pubring.kbx").keys.iter().all(|k| k.user_ids().len() == 1));
+    assert!(
+        ring("pubring.kbx")
+            .keys
+            .iter()
+            .all(|k| k.user_ids().len() == 1)
+    );
 }
 
 #[test]
@@ -60,9 +65,16 @@ fn choosing_and_unlocking_keys() {
         secret.find("bulwark.invalid"),
         Err(KeyringError::Ambiguous { .. })
     ));
-    assert!(matches!(secret.find("nobody@example"), Err(KeyringError::NoSuchKey { .. })));
+    assert!(matches!(
+        secret.find("nobody@example"),
+        Err(KeyringError::NoSuchKey { .. })
+    ));
     assert_eq!(
-        secret.find("Bulwark RSA Test <rsa@bulwark.invalid>").map(|k| k.name()).ok().as_deref(),
+        secret
+            .find("Bulwark RSA Test <rsa@bulwark.invalid>")
+            .map(|k| k.name())
+            .ok()
+            .as_deref(),
         Some("Bulwark RSA Test <rsa@bulwark.invalid>")
     );
     assert!(matches!(
@@ -91,7 +103,9 @@ fn bulwark_signs_and_verifies_with_each_key() {
             let pw = (*id == "pass").then_some(pass.as_slice());
             let key = UnlockedKey::open(&secret, &format!("{id}@"), pw).expect("opens");
             let text = provenance::sign(&key, METADATA, &archive, "demo-0.1.0.tgz").expect("signs");
-            assert!(text.starts_with("-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\napiVersion: v2\n"));
+            assert!(text.starts_with(
+                "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\napiVersion: v2\n"
+            ));
             assert!(text.contains("\n...\nfiles:\n  demo-0.1.0.tgz: sha256:"));
             let prov = ProvenanceFile::parse(&text).expect("parses");
             for public in ["pubring.gpg", "pubring.asc", "pubring.kbx"] {
@@ -147,11 +161,18 @@ fn each_failure_has_its_own_error() {
     tampered_archive[last] ^= 1;
     let e = verify(&tampered_archive, &text).expect_err("tampered archive");
     assert!(matches!(e, ProvenanceError::TamperedPackage { .. }), "{e}");
-    assert!(e.to_string().contains("chart archive demo-0.1.0.tgz has been tampered with"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("chart archive demo-0.1.0.tgz has been tampered with"),
+        "{e}"
+    );
 
     let tampered_prov = text.replace("version: 0.1.0", "version: 0.1.1");
     let e = verify(&archive, &tampered_prov).expect_err("tampered provenance");
-    assert!(matches!(e, ProvenanceError::TamperedProvenance { .. }), "{e}");
+    assert!(
+        matches!(e, ProvenanceError::TamperedProvenance { .. }),
+        "{e}"
+    );
 
     let (a, t) = helm_signed("stranger");
     let e = verify(&a, &t).expect_err("unknown key");
@@ -181,10 +202,17 @@ fn each_failure_has_its_own_error() {
 #[test]
 fn helm_testdata_verifies() {
     let key = ring("helm-testdata/helm-test-key.asc");
-    let text = fs_err::read_to_string(fixture("helm-testdata/hashtest-1.2.3.tgz.prov")).expect("prov");
+    let text =
+        fs_err::read_to_string(fixture("helm-testdata/hashtest-1.2.3.tgz.prov")).expect("prov");
     let prov = ProvenanceFile::parse(&text).expect("parses");
-    let (signer, _) = prov.verify_signature(&key, NOW).expect("Helm's signature verifies");
-    assert!(signer.name().contains("helm-testing@helm.sh"), "{}", signer.name());
+    let (signer, _) = prov
+        .verify_signature(&key, NOW)
+        .expect("Helm's signature verifies");
+    assert!(
+        signer.name().contains("helm-testing@helm.sh"),
+        "{}",
+        signer.name()
+    );
     assert_eq!(
         prov.files.get("hashtest-1.2.3.tgz").map(String::as_str),
         Some("sha256:c6841b3a895f1444a6738b5d04564a57e860ce42f8519c3be807fb6d9bee7888")
@@ -192,13 +220,21 @@ fn helm_testdata_verifies() {
     let block = fs_err::read_to_string(fixture("helm-testdata/msgblock.yaml.asc")).expect("asc");
     let parsed = ProvenanceFile::parse(&block).expect("parses");
     assert!(parsed.verify_signature(&key, NOW).is_ok());
-    assert!(parsed.metadata.starts_with("description: Test chart versioning\n"));
-    let tampered = fs_err::read_to_string(fixture("helm-testdata/msgblock.yaml.tampered")).expect("tampered");
+    assert!(
+        parsed
+            .metadata
+            .starts_with("description: Test chart versioning\n")
+    );
+    let tampered =
+        fs_err::read_to_string(fixture("helm-testdata/msgblock.yaml.tampered")).expect("tampered");
     let e = ProvenanceFile::parse(&tampered)
         .expect("parses")
         .verify_signature(&key, NOW)
         .expect_err("tampered");
-    assert!(matches!(e, ProvenanceError::TamperedProvenance { .. }), "{e}");
+    assert!(
+        matches!(e, ProvenanceError::TamperedProvenance { .. }),
+        "{e}"
+    );
 }
 
 /// Live interop with the Helm SDK oracle (skipped without `$HELM_PY`): Helm verifies what
@@ -232,7 +268,11 @@ fn live_helm_interop_matrix() {
                 .output()
                 .expect("oracle runs");
             let stdout = String::from_utf8_lossy(&out.stdout);
-            assert!(out.status.success() && stdout.contains(name), "Helm on bulwark's {id} ({public}): {stdout} {}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success() && stdout.contains(name),
+                "Helm on bulwark's {id} ({public}): {stdout} {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
         // Helm signs, bulwark verifies.
         let helm_dir = tmp.path().join(format!("helm-{id}"));
@@ -246,9 +286,16 @@ fn live_helm_interop_matrix() {
             .arg(fixture("secring.gpg"))
             .arg(if *id == "pass" { fixture("passphrase.txt") } else { PathBuf::new() });
         let out = cmd.output().expect("oracle runs");
-        assert!(out.status.success(), "Helm signing with {id}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "Helm signing with {id}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let text = fs_err::read_to_string(helm_dir.join("demo-0.1.0.tgz.prov")).expect("prov");
-        assert_eq!(verify(&archive, &text).ok().as_deref(), Some(*name), "bulwark on Helm's {id}");
+        assert_eq!(
+            verify(&archive, &text).ok().as_deref(),
+            Some(*name),
+            "bulwark on Helm's {id}"
+        );
     }
 }
-

@@ -25,12 +25,19 @@ pub fn run(args: PackageArgs) -> Result<u8, String> {
         let package = package_dir(dir, &options).map_err(|e| format!("{}: {e}", dir.display()))?;
         let path = dest.join(&package.file_name);
         fs_err::write(&path, &package.bytes).map_err(|e| e.to_string())?;
-        println!("Successfully packaged chart and saved it to: {}", path.display());
+        println!(
+            "Successfully packaged chart and saved it to: {}",
+            path.display()
+        );
         if let Some(signer) = &signer {
             let prov = crate::verify_cmd::sign_package(signer, &package)?;
             let prov_path = dest.join(format!("{}.prov", package.file_name));
             fs_err::write(&prov_path, prov).map_err(|e| e.to_string())?;
-            println!("Signed it with {}: {}", signer.key.describe(), prov_path.display());
+            println!(
+                "Signed it with {}: {}",
+                signer.key.describe(),
+                prov_path.display()
+            );
         }
     }
     Ok(0)

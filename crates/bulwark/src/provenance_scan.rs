@@ -24,7 +24,10 @@ pub fn scan(args: &ScanArgs, config: &Config) -> Result<Vec<TargetReport>, Strin
     if archives.is_empty() {
         return Ok(Vec::new());
     }
-    let keyring_path = args.keyring.clone().or_else(crate::verify_cmd::default_keyring);
+    let keyring_path = args
+        .keyring
+        .clone()
+        .or_else(crate::verify_cmd::default_keyring);
     let keyring = match (&keyring_path, args.verify) {
         (Some(p), _) => Some(Keyring::load(p).map_err(|e| e.to_string())?),
         (None, true) => {
@@ -100,7 +103,11 @@ fn chart_archives(
             if !entry.file_type().is_some_and(|ft| ft.is_file()) || !is_chart_archive(p) {
                 continue;
             }
-            let rel = p.strip_prefix(t).unwrap_or(p).to_string_lossy().replace('\\', "/");
+            let rel = p
+                .strip_prefix(t)
+                .unwrap_or(p)
+                .to_string_lossy()
+                .replace('\\', "/");
             if !excluded(&rel) {
                 out.push(p.to_owned());
             }

@@ -31,10 +31,7 @@ pub fn run(args: VerifyArgs) -> Result<u8, String> {
 }
 
 /// Verifies `CHART.tgz` against `CHART.tgz.prov` now.
-pub fn verify_chart(
-    archive: &Path,
-    keyring: &Keyring,
-) -> Result<provenance::Verification, String> {
+pub fn verify_chart(archive: &Path, keyring: &Keyring) -> Result<provenance::Verification, String> {
     verify_chart_at(archive, keyring, now())
 }
 
