@@ -4,6 +4,8 @@
 //! come from the Helm SDK oracle (`tests/package/make-goldens.py`); when `$HELM_PY` is set,
 //! a few charts are also packed live by the oracle and compared whole.
 
+#![allow(clippy::print_stderr)]
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -231,7 +233,12 @@ fn live_oracle_agrees_when_available() {
         return;
     };
     let out = tempfile::tempdir().expect("tempdir");
-    for dir in [here().join("charts/names")] {
+    let dirs: Vec<PathBuf> = std::iter::once(here().join("charts/names"))
+        .chain(bulwark_test::shared_path(
+            "corpus/charts/helm__helm/frobnitz_with_bom",
+        ))
+        .collect();
+    for dir in dirs {
         let status = std::process::Command::new(&py)
             .args(["-c", "import sys, helm_python as h; print(h.package(sys.argv[1], destination=sys.argv[2]))"])
             .arg(&dir)

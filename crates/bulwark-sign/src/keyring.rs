@@ -98,10 +98,10 @@ impl KeyringKey {
                 });
             }
         }
-        if let Some(at) = self.primary_expiry() {
-            if now >= at {
-                return Err(KeyProblem::Expired { at });
-            }
+        if let Some(at) = self.primary_expiry()
+            && now >= at
+        {
+            return Err(KeyProblem::Expired { at });
         }
         if let Some(sub) = subkey {
             for sig in &sub.signatures {
@@ -463,7 +463,7 @@ fn armored_blocks(bytes: &[u8]) -> Option<Vec<&[u8]>> {
         let tail = &after[end_marker..];
         let line_end = tail.find('\n').map_or(tail.len(), |i| i + 1);
         let block_len = end_marker + line_end;
-        out.push(after[..block_len].as_bytes());
+        out.push(&after.as_bytes()[..block_len]);
         rest = &after[block_len..];
     }
     Some(out)
