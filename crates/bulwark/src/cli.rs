@@ -33,6 +33,11 @@ pub enum Command {
     Policy(PolicyCommand),
     /// Manage the offline advisory database
     Db(DbArgs),
+    /// Package chart folders into .tgz archives Helm loads (reproducibly), optionally signed
+    #[command(disable_version_flag = true)]
+    Package(PackageArgs),
+    /// Verify a chart archive against its provenance file
+    Verify(VerifyArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -307,6 +312,14 @@ pub struct ScanArgs {
     /// Run only the policies: no built-in rules, no schema validation
     #[arg(long, requires = "policy")]
     pub only_policies: bool,
+
+    /// Require a valid Helm provenance file (`.prov`) beside every chart archive
+    #[arg(long)]
+    pub verify: bool,
+
+    /// Public keyring for provenance checks [default: ~/.gnupg/pubring.kbx or pubring.gpg]
+    #[arg(long, value_name = "FILE")]
+    pub keyring: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -413,4 +426,50 @@ pub struct ImageArgs {
     /// Talk plain HTTP to registries (loopback registries always are)
     #[arg(long)]
     pub insecure: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PackageArgs {
+    /// Chart folders to package
+    #[arg(required = true, value_name = "CHART_DIR")]
+    pub charts: Vec<PathBuf>,
+
+    /// Folder to write the archives (and provenance files) to
+    #[arg(long, short = 'd', value_name = "DEST")]
+    pub destination: Option<PathBuf>,
+
+    /// Set the chart's version (a semantic version)
+    #[arg(long, value_name = "V")]
+    pub version: Option<String>,
+
+    /// Set the chart's appVersion
+    #[arg(long, value_name = "V")]
+    pub app_version: Option<String>,
+
+    /// Write a Helm provenance file (`.prov`) signed with --key from --keyring
+    #[arg(long)]
+    pub sign: bool,
+
+    /// Signing key: a user ID, part of one (must select one key), or a fingerprint
+    #[arg(long, value_name = "NAME", requires = "sign")]
+    pub key: Option<String>,
+
+    /// Secret keyring (binary or armored `gpg --export-secret-keys`) [default: ~/.gnupg/secring.gpg]
+    #[arg(long, value_name = "FILE", requires = "sign")]
+    pub keyring: Option<PathBuf>,
+
+    /// File whose first line is the key's passphrase (`-` for standard input)
+    #[arg(long, value_name = "FILE", requires = "sign")]
+    pub passphrase_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Chart archive (its provenance file is CHART.tgz.prov)
+    #[arg(value_name = "CHART.tgz")]
+    pub target: PathBuf,
+
+    /// Public keyring (binary, armored or GnuPG keybox) [default: ~/.gnupg/pubring.kbx or pubring.gpg]
+    #[arg(long, value_name = "FILE")]
+    pub keyring: Option<PathBuf>,
 }

@@ -113,6 +113,7 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
             &sbom_files,
             &image_options,
         ));
+        targets.extend(crate::provenance_scan::scan(&args, &config)?);
     }
     for (path, errs) in errors {
         match targets.iter_mut().find(|t| t.path == path) {
