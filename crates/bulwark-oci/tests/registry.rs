@@ -13,102 +13,22 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use bulwark_oci::{
     Credentials, EntryKind, Error, Image, ImageSource, OpenOptions, Platform, Reference,
     RegistryClient, RegistryOptions, push_image,
 };
+use bulwark_test::registry::LocalRegistry;
 
-/// A registry process on a free loopback port; stopped (by its own pid) when dropped.
-struct LocalRegistry {
-    child: Child,
-    port: u16,
-    dir: tempfile::TempDir,
+/// The shared test registry (bulwark-test), with a reference helper.
+trait RegistryExt {
+    fn reference(&self, repo_tag: &str) -> Reference;
 }
 
-impl Drop for LocalRegistry {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn registry_binary() -> Option<PathBuf> {
-    let name = std::env::var("REGISTRY_BIN").unwrap_or_else(|_| "docker-registry".into());
-    let found = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|p| p.join(&name))
-            .find(|p| p.is_file())
-    });
-    if found.is_none() {
-        if std::env::var_os("CI").is_some() {
-            panic!("`{name}` is missing: install Debian's docker-registry package");
-        }
-        eprintln!("skipping: `{name}` is not installed (apt-get install docker-registry)");
-    }
-    found
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap_or_else(|e| panic!("{e}"))
-}
-
-impl LocalRegistry {
-    /// Starts a registry; `auth` is the YAML of its `auth:` section (empty for none).
-    fn start(auth: &str) -> Option<LocalRegistry> {
-        let bin = registry_binary()?;
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let port = free_port();
-        let config = format!(
-            "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\n\
-             storage:\n  filesystem:\n    rootdirectory: {root}/storage\n  delete:\n    enabled: true\n\
-             http:\n  addr: 127.0.0.1:{port}\n  secret: bulwark-test\n{auth}",
-            root = dir.path().display()
-        );
-        let config_path = dir.path().join("config.yml");
-        fs_err::write(&config_path, config).unwrap_or_else(|e| panic!("{e}"));
-        let log =
-            fs_err::File::create(dir.path().join("registry.log")).unwrap_or_else(|e| panic!("{e}"));
-        let child = Command::new(bin)
-            .arg("serve")
-            .arg(&config_path)
-            .stdout(Stdio::null())
-            .stderr(Stdio::from(log.into_parts().0))
-            .spawn()
-            .unwrap_or_else(|e| panic!("starting the registry: {e}"));
-        let registry = LocalRegistry { child, port, dir };
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if Instant::now() > deadline {
-                let log = fs_err::read_to_string(registry.dir.path().join("registry.log"))
-                    .unwrap_or_default();
-                panic!("the registry did not start on port {port}: {log}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Some(registry)
-    }
-
+impl RegistryExt for LocalRegistry {
     fn reference(&self, repo_tag: &str) -> Reference {
-        Reference::parse(&format!("127.0.0.1:{}/{repo_tag}", self.port))
-            .unwrap_or_else(|e| panic!("{e}"))
-    }
-
-    /// The stored data of a blob (distribution's filesystem layout).
-    fn blob_path(&self, digest: &str) -> PathBuf {
-        let hex = &digest[7..];
-        self.dir
-            .path()
-            .join("storage/docker/registry/v2/blobs/sha256")
-            .join(&hex[..2])
-            .join(hex)
-            .join("data")
+        Reference::parse(&format!("{}/{repo_tag}", self.host())).unwrap_or_else(|e| panic!("{e}"))
     }
 }
 
@@ -455,7 +375,7 @@ fn basic_auth_with_docker_config_credentials() {
     let err = push_error(&anonymous(), &local, &target);
     assert!(err.contains("401") && err.contains("docker login"), "{err}");
 
-    let host = format!("127.0.0.1:{}", registry.port);
+    let host = format!("127.0.0.1:{}", registry.port());
     let wrong = RegistryClient::new(RegistryOptions {
         docker_config: Some(docker_config(htpasswd_dir.path(), &host, "alice", "wrong")),
         ..RegistryOptions::default()

@@ -36,8 +36,24 @@ pub enum Command {
     /// Package chart folders into .tgz archives Helm loads (reproducibly), optionally signed
     #[command(disable_version_flag = true)]
     Package(PackageArgs),
-    /// Verify a chart archive against its provenance file
+    /// Verify a chart archive against its provenance file, or an image's cosign signature
     Verify(VerifyArgs),
+    /// Sign an image with a cosign key, storing the signature as cosign does
+    Sign(SignArgs),
+    /// Write a cosign key pair (`cosign.key`, password-encrypted, and `cosign.pub`)
+    GenerateKeyPair(KeyPairArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KeyPairArgs {
+    /// Write PREFIX.key and PREFIX.pub
+    #[arg(long, value_name = "PREFIX", default_value = "cosign")]
+    pub output_key_prefix: PathBuf,
+
+    /// File whose first line is the password (`-` for standard input) [default:
+    /// $COSIGN_PASSWORD, else empty]
+    #[arg(long, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -320,6 +336,16 @@ pub struct ScanArgs {
     /// Public keyring for provenance checks [default: ~/.gnupg/pubring.kbx or pubring.gpg]
     #[arg(long, value_name = "FILE")]
     pub keyring: Option<std::path::PathBuf>,
+
+    /// Require a cosign signature by --key on every image target (registry or `oci:DIR`):
+    /// an unsigned image is a finding (SUP012), a signature that does not verify another
+    /// (SUP013)
+    #[arg(long, requires = "key")]
+    pub require_signature: bool,
+
+    /// cosign public key (`cosign.pub`) for --require-signature
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -465,11 +491,47 @@ pub struct PackageArgs {
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// Chart archive (its provenance file is CHART.tgz.prov)
-    #[arg(value_name = "CHART.tgz")]
+    /// Chart archive (its provenance file is CHART.tgz.prov), or with --key an image
+    /// (`REGISTRY/NAME[:TAG|@DIGEST]`, `docker://…`, `oci:DIR[:NAME]`)
+    #[arg(value_name = "CHART.tgz|IMAGE")]
     pub target: PathBuf,
 
     /// Public keyring (binary, armored or GnuPG keybox) [default: ~/.gnupg/pubring.kbx or pubring.gpg]
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "key")]
     pub keyring: Option<PathBuf>,
+
+    /// cosign public key (`cosign.pub`): verify the image's signatures (signature tag or
+    /// sigstore bundle referrer)
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
+
+    /// Talk plain HTTP to the registry (loopback registries always are)
+    #[arg(long)]
+    pub insecure: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// Image to sign (`REGISTRY/NAME[:TAG|@DIGEST]`, `docker://…`, `oci:DIR[:NAME]`); the
+    /// signature names the manifest digest the tag points at now
+    #[arg(value_name = "IMAGE")]
+    pub image: String,
+
+    /// cosign private key (`cosign.key`, written by `cosign generate-key-pair`)
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
+
+    /// File whose first line is the key's password (`-` for standard input) [default:
+    /// $COSIGN_PASSWORD, else empty]
+    #[arg(long, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+
+    /// Store the signature as a sigstore bundle referring to the image (cosign v3, OCI 1.1
+    /// referrers) instead of at the `sha256-<digest>.sig` tag
+    #[arg(long)]
+    pub bundle: bool,
+
+    /// Talk plain HTTP to the registry (loopback registries always are)
+    #[arg(long)]
+    pub insecure: bool,
 }

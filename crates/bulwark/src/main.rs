@@ -8,6 +8,7 @@ mod cli;
 mod db_cmd;
 mod discover;
 mod gatekeeper_scan;
+mod image_sign;
 mod image_target;
 mod package_cmd;
 mod policy_cmd;
@@ -39,6 +40,8 @@ fn main() -> ExitCode {
         cli::Command::Policy(command) => policy_cmd::run(command),
         cli::Command::Package(args) => package_cmd::run(args),
         cli::Command::Verify(args) => verify_cmd::run(args),
+        cli::Command::Sign(args) => image_sign::run_sign(args),
+        cli::Command::GenerateKeyPair(args) => image_sign::run_generate_key_pair(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -11,6 +11,9 @@ use bulwark_sign::{Keyring, UnlockedKey, provenance};
 use crate::cli::{PackageArgs, VerifyArgs};
 
 pub fn run(args: VerifyArgs) -> Result<u8, String> {
+    if let Some(key) = &args.key {
+        return crate::image_sign::run_verify(&args.target.to_string_lossy(), key, args.insecure);
+    }
     let keyring_path = args.keyring.clone().or_else(default_keyring).ok_or(
         "no keyring: pass --keyring FILE (a GnuPG public keyring: binary, armored or keybox)",
     )?;
@@ -85,7 +88,7 @@ pub fn load_signer(args: &PackageArgs) -> Result<UnlockedKey, String> {
 }
 
 /// The first line of a passphrase file (`-` reads standard input), as Helm reads it.
-fn first_line(path: &Path) -> Result<Vec<u8>, String> {
+pub fn first_line(path: &Path) -> Result<Vec<u8>, String> {
     let bytes = if path == Path::new("-") {
         let mut b = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut b).map_err(|e| e.to_string())?;

@@ -11,6 +11,8 @@ use crate::registry::{Check, Rule};
 
 mod chart_provenance_invalid;
 mod chart_provenance_missing;
+mod image_signature_invalid;
+mod image_signature_missing;
 mod vulnerable_package;
 
 pub use vulnerable_package::VULNERABLE_PACKAGE;
@@ -25,9 +27,11 @@ pub static RULES: &[&Rule] = &[
     },
     &chart_provenance_missing::RULE,
     &chart_provenance_invalid::RULE,
+    &image_signature_missing::RULE,
+    &image_signature_invalid::RULE,
 ];
 
-/// What verifying an artifact (a chart archive) established.
+/// What verifying an artifact (a chart archive, an image) established.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ArtifactVerdict {
     /// Signed by a trusted key, and the artifact is the one signed.
@@ -44,6 +48,8 @@ pub enum ArtifactVerdict {
 pub enum ArtifactKind {
     /// A Helm chart archive and its `.prov`.
     ChartArchive,
+    /// An image and its cosign signatures.
+    Image,
 }
 
 /// The findings for one verified artifact (`path`: the archive or image reference), as
@@ -73,6 +79,14 @@ pub fn artifact_report(
             Some(&chart_provenance_invalid::RULE),
             Some(chart_provenance_invalid::finding(path, reason, location)),
         ),
+        (ArtifactKind::Image, ArtifactVerdict::Unsigned { detail }) => (
+            Some(&image_signature_missing::RULE),
+            Some(image_signature_missing::finding(path, detail, location)),
+        ),
+        (ArtifactKind::Image, ArtifactVerdict::Invalid { reason }) => (
+            Some(&image_signature_invalid::RULE),
+            Some(image_signature_invalid::finding(path, reason, location)),
+        ),
     };
     let mut findings = Vec::new();
     if let (Some(rule), Some(mut f)) = (rule, finding)
@@ -87,6 +101,7 @@ pub fn artifact_report(
         path: path.to_owned(),
         kind: match kind {
             ArtifactKind::ChartArchive => TargetKind::Helm,
+            ArtifactKind::Image => TargetKind::Image,
         },
         findings,
         errors: Vec::new(),
