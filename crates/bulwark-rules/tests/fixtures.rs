@@ -1,6 +1,7 @@
 //! Rule fixtures: `tests/fixtures/<FAMILY>/<CODE>[_n].<ext>` (`DKF/` fixtures are
 //! Dockerfiles, `SUP/` fixtures chart archives checked against the `.prov` beside them and
-//! `SUP/pubring.gpg`, the others Kubernetes YAML; leading `#!` lines are the fixture's
+//! `SUP/pubring.gpg` or OCI layout folders (`*.oci`) whose cosign signatures are checked with
+//! `SUP/cosign.pub`, the others Kubernetes YAML; leading `#!` lines are the fixture's
 //! `.bulwark.yaml`). Each fixture is scanned with
 //! every rule enabled; the findings of the rule it is named after are rendered and compared
 //! with the insta snapshot `tests/snapshots/fixtures__<CODE>[_n].snap`. Every rule needs at
@@ -82,7 +83,41 @@ fn scan_artifact_fixture(path: &Path, rel: &str) -> (SourceFile, Vec<Finding>) {
     )
 }
 
+/// An OCI layout checked as `bulwark scan oci:DIR --require-signature --key SUP/cosign.pub`
+/// does.
+fn scan_image_fixture(path: &Path, rel: &str) -> (SourceFile, Vec<Finding>) {
+    use bulwark_sign::image::{LayoutStore, verify_image};
+    let key = bulwark_sign::CosignPublicKey::from_pem(
+        &std::fs::read_to_string(path.with_file_name("cosign.pub")).unwrap(),
+    )
+    .unwrap();
+    let store = LayoutStore::open(path).unwrap();
+    let image = store.image(None).unwrap();
+    let result = verify_image(&store, &key, &image.digest).unwrap();
+    let verdict = if result.is_verified() {
+        ArtifactVerdict::Verified {
+            signer: "the given key".to_owned(),
+        }
+    } else if result.is_unsigned() {
+        ArtifactVerdict::Unsigned {
+            detail: format!("{} has no signature tag and no sigstore bundle", image.digest),
+        }
+    } else {
+        ArtifactVerdict::Invalid {
+            reason: result.reasons(),
+        }
+    };
+    let report = artifact_report(rel, ArtifactKind::Image, &verdict, &Config::default());
+    (
+        SourceFile::new(rel.to_owned(), String::new()),
+        report.findings,
+    )
+}
+
 fn scan_fixture(path: &Path, rel: &str) -> (SourceFile, Vec<Finding>) {
+    if rel.starts_with("SUP/") && path.is_dir() {
+        return scan_image_fixture(path, rel);
+    }
     if rel.starts_with("SUP/") {
         return scan_artifact_fixture(path, rel);
     }
@@ -127,7 +162,7 @@ fn fixtures_match_snapshots_and_cover_every_rule() {
         for path in files {
             // Beside SUP fixtures: their provenance files and the keyring.
             let name = path.file_name().unwrap().to_string_lossy().to_string();
-            if name.ends_with(".prov") || name == "pubring.gpg" {
+            if name.ends_with(".prov") || name == "pubring.gpg" || name == "cosign.pub" {
                 continue;
             }
             let stem = path.file_stem().unwrap().to_string_lossy().to_string();
