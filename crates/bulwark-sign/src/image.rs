@@ -457,14 +457,13 @@ fn fetch_document(store: &dyn SignatureStore, layer: &Layer) -> Result<Vec<u8>, 
             layer.digest
         ));
     }
+    if layer.size == u64::MAX {
+        return Err("the layer descriptor has no `size`".to_owned());
+    }
     if layer.size > MAX_DOCUMENT_BYTES {
         return Err(format!(
             "layer of {} bytes is larger than the {MAX_DOCUMENT_BYTES} bytes a signature may have",
-            if layer.size == u64::MAX {
-                "unknown".to_owned()
-            } else {
-                layer.size.to_string()
-            }
+            layer.size
         ));
     }
     store.blob(&layer.digest, layer.size).map_err(|e| e.0)
