@@ -1,7 +1,8 @@
 //! The registry client against a real registry (Debian's `docker-registry`, distribution 2.8)
 //! started on 127.0.0.1 for each test: the fixture images pushed with our own push code and
 //! pulled back with the same digests, tags, referrers (tag-schema fallback), multi-platform
-//! indexes, digest verification, Basic (htpasswd) and bearer-token authentication.
+//! indexes, digest verification, Basic (htpasswd) and bearer-token authentication; and the
+//! OCI 1.1 referrers API (which distribution 2.8 lacks) against a stand-in that has it.
 //!
 //! Without the registry binary the tests skip, except under `CI`, where they fail.
 
@@ -509,4 +510,180 @@ fn bearer_token_flow_with_a_token_server() {
     );
     // Tokens are cached: a handful of token requests for a whole push and pull.
     assert!(seen.len() <= 6, "{} token requests: {seen:?}", seen.len());
+}
+
+/// One request as an OCI 1.1 registry stand-in saw it.
+#[derive(Debug, Clone)]
+struct SeenRequest {
+    method: String,
+    path: String,
+    accept: String,
+}
+
+/// A registry with the OCI 1.1 referrers API (distribution 2.8 has none): answers
+/// `GET /v2/app/referrers/<digest>` with an index of two referrers of different artifact types
+/// (unfiltered, as registries may), and manifest uploads with the `OCI-Subject` header.
+fn referrers_registry(index: String) -> (u16, Arc<Mutex<Vec<SeenRequest>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+    let port = listener
+        .local_addr()
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let _ = answer_referrers_request(stream, &index, &log);
+        }
+    });
+    (port, seen)
+}
+
+fn answer_referrers_request(
+    mut stream: TcpStream,
+    index: &str,
+    log: &Mutex<Vec<SeenRequest>>,
+) -> std::io::Result<()> {
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line)?;
+    let mut accept = String::new();
+    let mut length = 0usize;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 || line == "\r\n" {
+            break;
+        }
+        let lower = line.to_ascii_lowercase();
+        if let Some(v) = lower.strip_prefix("accept:") {
+            accept = v.trim().to_owned();
+        }
+        if let Some(v) = lower.strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap_or(0);
+        }
+    }
+    let mut body = vec![0u8; length];
+    reader.read_exact(&mut body)?;
+    let mut parts = request_line.split_whitespace();
+    let method = parts.next().unwrap_or("").to_owned();
+    let path = parts.next().unwrap_or("").to_owned();
+    if let Ok(mut l) = log.lock() {
+        l.push(SeenRequest {
+            method: method.clone(),
+            path: path.clone(),
+            accept,
+        });
+    }
+    let digest = format!("sha256:{}", hex_sha256(&body));
+    let (status, headers, body) = match (method.as_str(), path.as_str()) {
+        ("GET", "/v2/") => ("200 OK", String::new(), "{}".to_owned()),
+        ("GET", p) if p.starts_with("/v2/app/referrers/") => (
+            "200 OK",
+            "Content-Type: application/vnd.oci.image.index.v1+json\r\n".to_owned(),
+            index.to_owned(),
+        ),
+        ("PUT", p) if p.starts_with("/v2/app/manifests/") => (
+            "201 Created",
+            format!(
+                "Docker-Content-Digest: {digest}\r\nOCI-Subject: sha256:{}\r\n",
+                "1".repeat(64)
+            ),
+            String::new(),
+        ),
+        _ => (
+            "404 Not Found",
+            String::new(),
+            r#"{"errors":[]}"#.to_owned(),
+        ),
+    };
+    write!(
+        stream,
+        "HTTP/1.1 {status}\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )?;
+    stream.flush()
+}
+
+fn hex_sha256(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[test]
+fn referrers_api_is_used_when_the_registry_has_it() {
+    let subject = format!("sha256:{}", "1".repeat(64));
+    let bundle = "application/vnd.dev.sigstore.bundle.v0.3+json";
+    let index = serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.index.v1+json",
+        "manifests": [
+            {"mediaType": "application/vnd.oci.image.manifest.v1+json",
+             "digest": format!("sha256:{}", "a".repeat(64)), "size": 10, "artifactType": bundle},
+            {"mediaType": "application/vnd.oci.image.manifest.v1+json",
+             "digest": format!("sha256:{}", "b".repeat(64)), "size": 10,
+             "artifactType": "application/spdx+json"},
+        ]
+    })
+    .to_string();
+    let (port, seen) = referrers_registry(index);
+    let client = anonymous();
+    let repo = Reference::parse(&format!("127.0.0.1:{port}/app:1"))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .repository;
+    let found = client
+        .referrers(&repo, &subject, Some(bundle))
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Filtered to the artifact type even though the registry did not filter.
+    assert_eq!(found.manifests.len(), 1);
+    assert_eq!(
+        found.manifests[0].digest,
+        format!("sha256:{}", "a".repeat(64))
+    );
+    let all = client
+        .referrers(&repo, &subject, None)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(all.manifests.len(), 2);
+
+    // A manifest with a subject, accepted with `OCI-Subject`: no fallback tag is written.
+    let manifest =
+        serde_json::json!({"schemaVersion": 2, "subject": {"digest": subject}}).to_string();
+    client
+        .push_referrer(
+            &repo,
+            "application/vnd.oci.image.manifest.v1+json",
+            manifest.as_bytes(),
+            Some(bundle),
+            &subject,
+            BTreeMap::new(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    let seen = seen.lock().map(|s| s.clone()).unwrap_or_default();
+    let api: Vec<&SeenRequest> = seen
+        .iter()
+        .filter(|r| r.path.contains("/referrers/"))
+        .collect();
+    assert_eq!(api.len(), 2, "{seen:?}");
+    assert_eq!(
+        api[0].path,
+        format!(
+            "/v2/app/referrers/{subject}?artifactType=application%2Fvnd.dev.sigstore.bundle.v0.3%2Bjson"
+        )
+    );
+    assert!(
+        api[0]
+            .accept
+            .contains("application/vnd.oci.image.index.v1+json"),
+        "{seen:?}"
+    );
+    let fallback = format!("sha256-{}", "1".repeat(64));
+    assert!(
+        !seen.iter().any(|r| r.path.contains(&fallback)),
+        "the tag-schema fallback was used against a registry with the referrers API: {seen:?}"
+    );
+    let puts: Vec<&SeenRequest> = seen.iter().filter(|r| r.method == "PUT").collect();
+    assert_eq!(puts.len(), 1, "{seen:?}");
 }
