@@ -317,8 +317,20 @@ pub fn verify_image(
                 continue;
             }
             found = true;
-            let checked = fetch_document(store, &layer)
-                .and_then(|b| verify_bundle(key, &b, digest).map_err(|e| e.to_string()));
+            let checked = fetch_document(store, &layer).and_then(|b| {
+                let signed = verify_bundle(key, &b, digest).map_err(|e| e.to_string())?;
+                // Attestations (SLSA provenance, SBOMs) are bundles referring to the image
+                // too; only cosign's signing predicate makes one a signature.
+                match bundle_predicate_type(&b) {
+                    Some(p) if p == SIGN_PREDICATE_TYPE => Ok(signed),
+                    p => Err(format!(
+                        "the bundle is an attestation ({}), not a cosign image signature \
+                         (predicate {SIGN_PREDICATE_TYPE})",
+                        p.map(|p| format!("predicate {p}"))
+                            .unwrap_or_else(|| "no predicate type".to_owned())
+                    )),
+                }
+            });
             match checked {
                 Ok(signed) => out.verified.push(VerifiedSignature {
                     form: SignatureForm::Bundle,
@@ -396,6 +408,16 @@ fn check_signature_tag(
         }
     }
     Ok(())
+}
+
+/// The `predicateType` of the in-toto statement in a bundle's DSSE envelope.
+fn bundle_predicate_type(bundle: &[u8]) -> Option<String> {
+    let doc: Value = serde_json::from_slice(bundle).ok()?;
+    let payload = B64
+        .decode(doc.pointer("/dsseEnvelope/payload")?.as_str()?)
+        .ok()?;
+    let statement: Value = serde_json::from_slice(&payload).ok()?;
+    Some(statement.get("predicateType")?.as_str()?.to_owned())
 }
 
 /// A layer descriptor as read from an untrusted manifest.

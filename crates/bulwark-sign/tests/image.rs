@@ -448,3 +448,60 @@ fn both_forms_round_trip_through_memory_and_a_layout() {
     let r = verify_image(&reopened, &ours.public_key(), &digest).unwrap();
     assert!(r.rejected[0].reason.contains("content is sha256:"), "{r:?}");
 }
+
+#[test]
+fn a_bundle_made_by_a_sigstore_client_verifies_and_attestations_are_no_signatures() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/cosign/dsse-bundle-v0.3.sigstore.json"),
+    )
+    .unwrap();
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    let der = B64
+        .decode(
+            doc["verificationMaterial"]["certificate"]["rawBytes"]
+                .as_str()
+                .unwrap(),
+        )
+        .unwrap();
+    let (_, cert) = x509_parser::parse_x509_certificate(&der).unwrap();
+    let key = CosignPublicKey::from_spki_der(cert.public_key().raw).unwrap();
+    let subject = "sha256:e248a5db4933dba6578200238c91a57f5e65b925b73050ae786933468b7ac101";
+    let signed = bulwark_sign::cosign::verify_bundle(&key, text.as_bytes(), subject).unwrap();
+    assert_eq!(signed.docker_reference, "a.txt");
+
+    // Attached to an "image" with that digest as cosign v3 attaches bundles, it is found
+    // through the referrers store and its signature checks, but it is a SLSA provenance
+    // attestation, not an image signature: rejected as such. Another key fails earlier.
+    let store = MemoryStore::default();
+    store.put_blob("", text.as_bytes()).unwrap();
+    let manifest = json!({
+        "schemaVersion": 2,
+        "artifactType": BUNDLE_MEDIA_TYPE,
+        "layers": [{"mediaType": BUNDLE_MEDIA_TYPE, "size": text.len(), "digest": sha256(text.as_bytes())}],
+        "subject": {"digest": subject},
+    })
+    .to_string();
+    store
+        .put_referrer(subject, BUNDLE_MEDIA_TYPE, "", manifest.as_bytes())
+        .unwrap();
+    let r = verify_image(&store, &key, subject).unwrap();
+    assert!(!r.is_verified(), "{r:?}");
+    assert_eq!(
+        r.rejected[0].reason,
+        "the bundle is an attestation (predicate https://slsa.dev/provenance/v1), not a cosign \
+         image signature (predicate https://sigstore.dev/cosign/sign/v1)"
+    );
+    let other = CosignPrivateKey::generate().public_key();
+    let r = verify_image(&store, &other, subject).unwrap();
+    assert_eq!(
+        r.rejected[0].reason,
+        "the signature does not verify with the given public key"
+    );
+    // The same bundle does not vouch for another digest.
+    let elsewhere = format!("sha256:{}", "3".repeat(64));
+    assert!(matches!(
+        bulwark_sign::cosign::verify_bundle(&key, text.as_bytes(), &elsewhere),
+        Err(bulwark_sign::CosignError::DigestMismatch { .. })
+    ));
+}
