@@ -405,18 +405,7 @@ struct TokenServer {
 
 impl TokenServer {
     fn start() -> TokenServer {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
-        let port = listener
-            .local_addr()
-            .map(|a| a.port())
-            .unwrap_or_else(|e| panic!("{e}"));
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let log = seen.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let _ = answer_token_request(stream, &log);
-            }
-        });
+        let (port, seen) = serve_loopback(answer_token_request);
         TokenServer { port, seen }
     }
 }
@@ -524,6 +513,14 @@ struct SeenRequest {
 /// `GET /v2/app/referrers/<digest>` with an index of two referrers of different artifact types
 /// (unfiltered, as registries may), and manifest uploads with the `OCI-Subject` header.
 fn referrers_registry(index: String) -> (u16, Arc<Mutex<Vec<SeenRequest>>>) {
+    serve_loopback(move |stream, log| answer_referrers_request(stream, &index, log))
+}
+
+/// Serves connections on a free loopback port with `answer` (in a thread), which logs what it
+/// saw; returns the port and the log.
+fn serve_loopback<T: Send + 'static>(
+    answer: impl Fn(TcpStream, &Mutex<Vec<T>>) -> std::io::Result<()> + Send + 'static,
+) -> (u16, Arc<Mutex<Vec<T>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
     let port = listener
         .local_addr()
@@ -533,7 +530,7 @@ fn referrers_registry(index: String) -> (u16, Arc<Mutex<Vec<SeenRequest>>>) {
     let log = seen.clone();
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
-            let _ = answer_referrers_request(stream, &index, &log);
+            let _ = answer(stream, &log);
         }
     });
     (port, seen)

@@ -100,7 +100,10 @@ fn scan_image_fixture(path: &Path, rel: &str) -> (SourceFile, Vec<Finding>) {
         }
     } else if result.is_unsigned() {
         ArtifactVerdict::Unsigned {
-            detail: format!("{} has no signature tag and no sigstore bundle", image.digest),
+            detail: format!(
+                "{} has no signature tag and no sigstore bundle",
+                image.digest
+            ),
         }
     } else {
         ArtifactVerdict::Invalid {

@@ -115,6 +115,9 @@ impl MemoryStore {
     }
 }
 
+/// Puts one malformed signature into a store.
+type Setup<'a> = Box<dyn Fn(&MemoryStore) + 'a>;
+
 const DIGEST: &str = "sha256:1111111111111111111111111111111111111111111111111111111111111111";
 
 fn image() -> ImageDescriptor {
@@ -175,7 +178,7 @@ fn each_malformed_signature_has_its_own_reason() {
     let signed = |payload: &[u8]| B64.encode(key.sign(payload));
     let good = simple_signing_payload("r.example/app", DIGEST);
 
-    let cases: Vec<(&str, Box<dyn Fn(&MemoryStore)>, &str)> = vec![
+    let cases: Vec<(&str, Setup<'_>, &str)> = vec![
         (
             "manifest not JSON",
             Box::new(|s: &MemoryStore| {
