@@ -14,6 +14,12 @@ pub fn run(args: VerifyArgs) -> Result<u8, String> {
     if let Some(key) = &args.key {
         return crate::image_sign::run_verify(&args.target.to_string_lossy(), key, args.insecure);
     }
+    let text = args.target.to_string_lossy();
+    if !args.target.exists() && matches!(bulwark_oci::ImageSource::parse(&text), Ok(Some(_))) {
+        return Err(format!(
+            "`{text}` is an image: verifying its signatures needs --key FILE (a cosign public key)"
+        ));
+    }
     let keyring_path = args.keyring.clone().or_else(default_keyring).ok_or(
         "no keyring: pass --keyring FILE (a GnuPG public keyring: binary, armored or keybox)",
     )?;

@@ -324,4 +324,8 @@ fn unreachable_registry_is_an_input_error() {
     let out = bulwark(&["verify", "oci-archive:x.tar", "--key", &key.1]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("not in archives"), "{}", text(&out));
+    // An image without --key is not taken for a missing chart archive.
+    let out = bulwark(&["verify", &format!("127.0.0.1:{port}/app:1")]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("needs --key FILE"), "{}", text(&out));
 }
