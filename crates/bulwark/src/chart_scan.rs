@@ -137,6 +137,12 @@ pub fn scan_chart(chart: &Discovered, values: &ChartValues, opts: &ScanOptions<'
         };
         if variant.is_none() {
             default_keys = target.findings.iter().map(key).collect();
+            if target.errors.is_empty() {
+                let crds = scan_crds(&loaded, &chart.display, opts);
+                target.findings.extend(crds.findings);
+                target.errors.extend(crds.errors);
+                out.sources.extend(crds.sources);
+            }
         } else {
             target.findings.retain(|f| !default_keys.contains(&key(f)));
         }
@@ -147,6 +153,41 @@ pub fn scan_chart(chart: &Discovered, values: &ChartValues, opts: &ScanOptions<'
         }
         out.targets.push(target);
     }
+    out
+}
+
+/// What scanning a chart's `crds/` files gave.
+struct CrdScan {
+    findings: Vec<Finding>,
+    errors: Vec<InputError>,
+    sources: Vec<SourceFile>,
+}
+
+/// Scans the chart's CustomResourceDefinitions (`crds/*.yaml|yml|json` of the chart and its
+/// subcharts, which Helm installs as they are, unrendered) like plain manifests, at their
+/// place in the chart (`CHART/charts/sub/crds/x.yaml`).
+fn scan_crds(chart: &Chart, root: &str, opts: &ScanOptions<'_>) -> CrdScan {
+    let mut out = CrdScan {
+        findings: Vec::new(),
+        errors: Vec::new(),
+        sources: Vec::new(),
+    };
+    let mut files = Vec::new();
+    for (full, f) in chart.crd_files() {
+        // `full` starts with the chart's own name: the rest is the path inside the chart.
+        let inside = full.split_once('/').map_or(full.as_str(), |(_, rest)| rest);
+        let shown = join(root, inside);
+        let text = String::from_utf8_lossy(&f.data).into_owned();
+        match KubernetesFile::parse(SourceFile::new(shown, text)) {
+            Ok(k) => files.push(k),
+            Err(e) => out.errors.push(e),
+        }
+    }
+    for report in scan_kubernetes_files(&files, opts) {
+        out.findings.extend(report.findings);
+        out.errors.extend(report.errors);
+    }
+    out.sources.extend(files.into_iter().map(|k| k.file));
     out
 }
 

@@ -261,6 +261,76 @@ fn suppressions_without_reason_or_expired_in_templates_and_values_are_reported()
     );
 }
 
+#[test]
+fn crds_and_schemas_are_checked_in_chart_scans() {
+    let d = tempfile::tempdir().unwrap();
+    let src = crate_dir().join(WEB);
+    for entry in walk(&src) {
+        let rel = entry
+            .strip_prefix(&src)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned();
+        write(d.path(), &rel, &std::fs::read_to_string(&entry).unwrap());
+    }
+    let crd = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: # bulwark:ignore KUB066\n  name: widgets.example.com\nspec:\n  group: example.com\n  names: {kind: Widget, plural: widgets}\n  scope: Namespaced\n  versions: []\n";
+    write(d.path(), "crds/widgets.yaml", crd);
+    // Rendered manifests are validated against the Kubernetes schemas too.
+    let deployment = std::fs::read_to_string(src.join("templates/deployment.yaml")).unwrap();
+    write(
+        d.path(),
+        "templates/deployment.yaml",
+        &deployment.replacen("  replicas:", "  replicaz: 1\n  replicas:", 1),
+    );
+    write(
+        d.path(),
+        "charts/sub/Chart.yaml",
+        "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+    );
+    write(d.path(), "charts/sub/crds/broken.yaml", "kind: [unclosed\n");
+    let out = bulwark(
+        &[
+            "scan",
+            d.path().to_str().unwrap(),
+            "--no-ci-values",
+            "--format",
+            "json",
+        ],
+        d.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a broken CRD file is an input error"
+    );
+    let r = json(&out);
+    let t = &r["targets"][0];
+    let root = d.path().display().to_string();
+    let cfg = findings(t, "CFG001");
+    assert_eq!(cfg.len(), 1, "{t}");
+    assert_eq!(
+        cfg[0]["location"]["path"],
+        format!("{root}/crds/widgets.yaml")
+    );
+    assert_eq!(cfg[0]["location"]["start_line"], 3);
+    let schema = findings(t, "KUB001");
+    assert_eq!(schema.len(), 1, "{t}");
+    assert_eq!(
+        schema[0]["location"]["path"],
+        format!("{root}/templates/deployment.yaml")
+    );
+    assert_eq!(schema[0]["location"]["start_line"], 8);
+    let errors = t["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{t}");
+    assert_eq!(
+        errors[0]["path"],
+        format!("{root}/charts/sub/crds/broken.yaml")
+    );
+    // The flow sequence is still open at the end of the file.
+    assert_eq!(errors[0]["line"], 2, "{}", errors[0]["message"]);
+}
+
 fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).unwrap() {
@@ -447,7 +517,8 @@ fn corpus_charts_scan_with_findings_in_chart_files() {
         for f in t["findings"].as_array().unwrap() {
             let (loc, r) = (&f["location"], &f["rendered_location"]);
             let path = loc["path"].as_str().unwrap();
-            if path.contains(".tgz/") {
+            // Not rendered: `crds/` files, suppression comments in templates.
+            if path.contains(".tgz/") || r.is_null() {
                 continue;
             }
             let line = |text: &str, l: &serde_json::Value| -> String {
