@@ -81,7 +81,7 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
     let mut schemas = Vec::new();
     // The embedded schemas take a while to load: only when there are manifests (plain or
     // rendered from charts) to validate.
-    if !args.no_schema && !args.only_policies && !(manifests.is_empty() && charts.is_empty()) {
+    if !(args.no_schema || args.only_policies || manifests.is_empty() && charts.is_empty()) {
         schemas.push(SchemaSet::embedded(args.kube_version.as_deref()).map_err(|e| e.to_string())?);
         for dir in &args.schema_location {
             schemas.push(
