@@ -58,6 +58,10 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
     // SBOM files (CycloneDX, SPDX, Syft, bulwark JSON) are package lists, not manifests
     let (sbom_files, files): (Vec<Discovered>, Vec<Discovered>) =
         files.into_iter().partition(|f| is_sbom_file(&f.path));
+    // Lockfiles are package lists too: matched against the advisory database.
+    let (lockfiles, files): (Vec<Discovered>, Vec<Discovered>) = files
+        .into_iter()
+        .partition(|f| f.kind == FileKind::Lockfile);
 
     if let Some(p) = paths
         .first()
@@ -111,6 +115,7 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
             &config,
             &images,
             &sbom_files,
+            &lockfiles,
             &image_options,
         ));
     }
@@ -245,9 +250,10 @@ fn scan_packages(
     config: &Config,
     images: &[(String, bulwark_oci::ImageSource)],
     sbom_files: &[Discovered],
+    lockfiles: &[Discovered],
     image_options: &bulwark_oci::OpenOptions,
 ) -> Vec<TargetReport> {
-    if images.is_empty() && sbom_files.is_empty() {
+    if images.is_empty() && sbom_files.is_empty() && lockfiles.is_empty() {
         return Vec::new();
     }
     let enabled = bulwark_rules::find_rule(bulwark_rules::supply_chain::VULNERABLE_PACKAGE.code)
@@ -291,7 +297,48 @@ fn scan_packages(
         let (report, sbom) = scan_sbom_file(f);
         out.push(finish(report, sbom, vec![f.display.clone()]));
     }
+    for f in lockfiles {
+        let (report, sbom) = scan_lockfile(f);
+        out.push(finish(report, sbom, vec![f.display.clone()]));
+    }
     out
+}
+
+/// Catalogues one lockfile (only that file is read); every package is located at the
+/// lockfile as the report shows it.
+fn scan_lockfile(f: &Discovered) -> (TargetReport, Option<bulwark_sbom::Sbom>) {
+    let name = f.path.file_name().map_or_else(
+        || f.display.clone(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let mut source = bulwark_sbom::FileListSource::new(
+        f.display.clone(),
+        vec![(f.path.clone(), format!("/{name}"))],
+    );
+    let mut report = TargetReport {
+        kind: TargetKind::Lockfile,
+        path: f.display.clone(),
+        findings: Vec::new(),
+        errors: Vec::new(),
+    };
+    match bulwark_sbom::catalog(&mut source) {
+        Ok(mut catalog) => {
+            // A lockfile that does not parse is an input error, not an empty package list.
+            for w in catalog.warnings {
+                report.errors.push(input_error(&f.display, w.message));
+            }
+            for p in &mut catalog.sbom.packages {
+                for l in &mut p.locations {
+                    l.path.clone_from(&f.display);
+                }
+            }
+            (report, Some(catalog.sbom))
+        }
+        Err(e) => {
+            report.errors.push(input_error(&f.display, e.to_string()));
+            (report, None)
+        }
+    }
 }
 
 /// Reads an SBOM target into its packages.
@@ -395,11 +442,12 @@ fn parse_all(files: &[Discovered]) -> Vec<Result<Parsed, InputError>> {
         match f.kind {
             FileKind::Manifest => KubernetesFile::parse(source).map(Parsed::Manifest),
             FileKind::Dockerfile => DockerfileInput::parse(source).map(Parsed::Dockerfile),
-            FileKind::Chart => Err(InputError {
+            FileKind::Chart | FileKind::Lockfile => Err(InputError {
                 path: f.display.clone(),
                 line: None,
                 column: None,
-                message: "a chart is rendered, not parsed as a file".to_owned(),
+                message: "a chart is rendered and a lockfile catalogued, not parsed as a file"
+                    .to_owned(),
             }),
         }
     };
