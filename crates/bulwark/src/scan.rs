@@ -93,7 +93,21 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
             );
         }
     }
-    let today = jiff::Zoned::now().date();
+    // The local date (expiring suppressions, date-bound checks) matters to file rules,
+    // Gatekeeper and policies only. Finding the local time zone indexes the whole zoneinfo
+    // database, a good part of an image scan's start-up, so other scans take the UTC date.
+    let local_date_needed = !manifests.is_empty()
+        || !dockerfiles.is_empty()
+        || chart_values.is_some()
+        || gatekeeper.is_some()
+        || !args.policy.is_empty();
+    let today = if local_date_needed {
+        jiff::Zoned::now().date()
+    } else {
+        jiff::Timestamp::now()
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .date()
+    };
     let opts = ScanOptions {
         config: &config,
         today,
@@ -116,6 +130,7 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
             &images,
             &sbom_files,
             &lockfiles,
+            &paths,
             &image_options,
         ));
     }
@@ -251,6 +266,7 @@ fn scan_packages(
     images: &[(String, bulwark_oci::ImageSource)],
     sbom_files: &[Discovered],
     lockfiles: &[Discovered],
+    explicit_targets: &[std::path::PathBuf],
     image_options: &bulwark_oci::OpenOptions,
 ) -> Vec<TargetReport> {
     if images.is_empty() && sbom_files.is_empty() && lockfiles.is_empty() {
@@ -258,7 +274,19 @@ fn scan_packages(
     }
     let enabled = bulwark_rules::find_rule(bulwark_rules::supply_chain::VULNERABLE_PACKAGE.code)
         .is_some_and(|r| config.is_enabled(r));
-    let scanner = enabled.then(|| VulnScanner::open(args));
+    // The database opens on another thread while the images are catalogued.
+    let (catalogued, scanner) = std::thread::scope(|scope| {
+        let opening = enabled.then(|| scope.spawn(|| VulnScanner::open(args)));
+        let catalogued: Vec<_> = images
+            .iter()
+            .map(|(target, source)| crate::sbom_cmd::catalog_image(source, target, image_options))
+            .collect();
+        let scanner = opening.map(|h| {
+            h.join()
+                .unwrap_or_else(|_| Err("the advisory database could not be opened".to_owned()))
+        });
+        (catalogued, scanner)
+    });
     let finish = |mut report: TargetReport, sbom: Option<bulwark_sbom::Sbom>, ids: Vec<String>| {
         match (&scanner, sbom) {
             (Some(Ok(s)), Some(sbom)) => {
@@ -273,14 +301,14 @@ fn scan_packages(
         report
     };
     let mut out = Vec::new();
-    for (target, source) in images {
+    for ((target, _), catalogued) in images.iter().zip(catalogued) {
         let mut report = TargetReport {
             kind: TargetKind::Image,
             path: target.clone(),
             findings: Vec::new(),
             errors: Vec::new(),
         };
-        match crate::sbom_cmd::catalog_image(source, target, image_options) {
+        match catalogued {
             Ok((catalog, ids)) => {
                 for w in &catalog.warnings {
                     eprintln!("warning: {target}: {}: {}", w.path, w.message);
@@ -299,6 +327,13 @@ fn scan_packages(
     }
     for f in lockfiles {
         let (report, sbom) = scan_lockfile(f);
+        // Lockfiles met while walking a folder are matched when there is a database; without
+        // one they are left unmatched with a warning rather than failing a configuration scan.
+        if let (Some(Err(e)), false) = (&scanner, explicit_targets.contains(&f.path)) {
+            eprintln!("warning: {}: not matched against advisories: {e}", f.display);
+            out.push(report);
+            continue;
+        }
         out.push(finish(report, sbom, vec![f.display.clone()]));
     }
     out
