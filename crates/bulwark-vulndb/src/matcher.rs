@@ -218,7 +218,10 @@ fn in_range(
             }
             if version_readable {
                 // Fails exactly when the event's version cannot be read.
-                scheme.compare(e.version(), version).ok().map(|o| (e, Some(o)))
+                scheme
+                    .compare(e.version(), version)
+                    .ok()
+                    .map(|o| (e, Some(o)))
             } else {
                 scheme.validate(e.version()).ok().map(|()| (e, None))
             }

@@ -330,7 +330,10 @@ fn scan_packages(
         // Lockfiles met while walking a folder are matched when there is a database; without
         // one they are left unmatched with a warning rather than failing a configuration scan.
         if let (Some(Err(e)), false) = (&scanner, explicit_targets.contains(&f.path)) {
-            eprintln!("warning: {}: not matched against advisories: {e}", f.display);
+            eprintln!(
+                "warning: {}: not matched against advisories: {e}",
+                f.display
+            );
             out.push(report);
             continue;
         }
@@ -342,10 +345,10 @@ fn scan_packages(
 /// Catalogues one lockfile (only that file is read); every package is located at the
 /// lockfile as the report shows it.
 fn scan_lockfile(f: &Discovered) -> (TargetReport, Option<bulwark_sbom::Sbom>) {
-    let name = f.path.file_name().map_or_else(
-        || f.display.clone(),
-        |n| n.to_string_lossy().into_owned(),
-    );
+    let name = f
+        .path
+        .file_name()
+        .map_or_else(|| f.display.clone(), |n| n.to_string_lossy().into_owned());
     let mut source = bulwark_sbom::FileListSource::new(
         f.display.clone(),
         vec![(f.path.clone(), format!("/{name}"))],

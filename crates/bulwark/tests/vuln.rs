@@ -429,14 +429,21 @@ fn lockfiles_in_a_walked_folder_are_matched() {
         .filter(|t| t["type"] == "lockfile")
         .map(|t| {
             let p = t["path"].as_str().unwrap();
-            p.strip_prefix(root).unwrap().trim_start_matches('/').to_owned()
+            p.strip_prefix(root)
+                .unwrap()
+                .trim_start_matches('/')
+                .to_owned()
         })
         .collect();
     assert_eq!(
         lock_paths,
-        ["hack/requirements.txt", "node/package-lock.json", "rust/Cargo.lock"]
-            .map(String::from)
-            .into()
+        [
+            "hack/requirements.txt",
+            "node/package-lock.json",
+            "rust/Cargo.lock"
+        ]
+        .map(String::from)
+        .into()
     );
     let found = findings(&report);
     // Every crates.io advisory the reference matcher lists for the image's Rust packages
@@ -496,10 +503,7 @@ fn lockfiles_in_a_walked_folder_are_matched() {
             &format!("name = \"{name}\"\nversion = \"{installed}\""),
             &format!("name = \"{name}\"\nversion = \"{v}\""),
         );
-        must_not
-            .entry(name.to_owned())
-            .or_default()
-            .extend(ids(f));
+        must_not.entry(name.to_owned()).or_default().extend(ids(f));
     }
     assert!(!must_not.is_empty());
     assert_ne!(fixed_lock, lock);
@@ -512,7 +516,10 @@ fn lockfiles_in_a_walked_folder_are_matched() {
             .get(name)
             .map(|m| ids(&f).intersection(m).cloned().collect())
             .unwrap_or_default();
-        assert!(still.is_empty(), "{name} at a fixed version still has {still:?}");
+        assert!(
+            still.is_empty(),
+            "{name} at a fixed version still has {still:?}"
+        );
     }
 
     // A lockfile that does not parse is an input error naming it; the others are still
@@ -546,7 +553,10 @@ fn lockfiles_in_a_walked_folder_are_matched() {
     let walked = run(fixed_dir.path().to_str().unwrap());
     assert_eq!(walked.status.code(), Some(0));
     let stderr = String::from_utf8_lossy(&walked.stderr);
-    assert!(stderr.contains("not matched against advisories"), "{stderr}");
+    assert!(
+        stderr.contains("not matched against advisories"),
+        "{stderr}"
+    );
     let named = run(lock.to_str().unwrap());
     assert_eq!(named.status.code(), Some(2));
     assert!(!missing.exists());
