@@ -17,6 +17,9 @@ pub enum TargetKind {
     Image,
     Sbom,
     Config,
+    /// A lockfile or requirements list found in a folder (its packages matched against
+    /// advisories).
+    Lockfile,
 }
 
 /// An input that could not be read or parsed: the scan goes on with the other targets and

@@ -129,6 +129,43 @@ impl Image {
     }
 }
 
+impl FileTree {
+    /// Squashes loose layer tars, bottom first (each plain, gzip or zstd), as an image's
+    /// layers are squashed, without a manifest or config to check them against: no digest is
+    /// computed, so [`LayerInfo::digest`] and [`LayerInfo::diff_id`] are empty. `layers` pairs
+    /// a name for errors with the open file.
+    ///
+    /// # Errors
+    /// As [`Image::open_oci_dir`], less digest checks.
+    pub fn from_layer_files(
+        layers: Vec<(String, std::fs::File)>,
+        options: &OpenOptions,
+    ) -> Result<FileTree> {
+        let mut blobs = Vec::with_capacity(layers.len());
+        for (name, file) in layers {
+            let section = Section::whole(file, name.as_str()).map_err(|e| Error::io(&name, e))?;
+            blobs.push(LayerBlob {
+                size: section.len(),
+                data: BlobData::Local(section),
+                digest: None,
+                media_type: None,
+                diff_id: String::new(),
+            });
+        }
+        if blobs.len() > options.limits.max_layers {
+            return Err(Error::limit(
+                "layers",
+                format!("more than {} layers", options.limits.max_layers),
+            ));
+        }
+        let options = OpenOptions {
+            skip_verify: true,
+            ..options.clone()
+        };
+        read_layers(&blobs, &options, "layers")
+    }
+}
+
 impl Image {
     /// Pulls an image from a registry: the manifest by tag or digest (an index is resolved
     /// by platform), the config, and the layers, streamed and checked against their digests.

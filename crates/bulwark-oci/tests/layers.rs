@@ -475,3 +475,39 @@ fn for_each_file_visits_selected_content_once() {
     // storage order: layer 0 before layer 1; the link reads its target in layer 0
     assert_eq!(seen, vec!["a.txt=A", "link.txt=A", "c.txt=C"]);
 }
+
+#[test]
+#[allow(clippy::unwrap_used)]
+fn loose_layer_files_squash_as_an_image_does() {
+    let lower = tar(&[
+        Item::Dir("a"),
+        Item::File("a/x", b"1"),
+        Item::File("gone", b"1"),
+    ]);
+    let upper = support::zstd(&tar(&[
+        Item::File(".wh.gone", b""),
+        Item::File("a/y", b"2"),
+    ]));
+    let files: Vec<(String, std::fs::File)> = [("lower", lower), ("upper", upper)]
+        .into_iter()
+        .map(|(name, bytes)| {
+            let mut f = tempfile::tempfile().unwrap();
+            std::io::Write::write_all(&mut f, &bytes).unwrap();
+            (name.to_owned(), f)
+        })
+        .collect();
+    let fs = FileTree::from_layer_files(files, &OpenOptions::default()).unwrap();
+    assert_eq!(paths(&fs), vec!["a", "a/x", "a/y"]);
+    assert_eq!(text(&fs, "a/y").as_deref(), Some("2"));
+    assert_eq!(fs.layers().len(), 2);
+    assert_eq!(fs.layers()[1].compression, bulwark_oci::Compression::Zstd);
+
+    // A bad layer is an error naming it.
+    let mut bad = tempfile::tempfile().unwrap();
+    std::io::Write::write_all(&mut bad, &[7u8; 700]).unwrap();
+    let err = FileTree::from_layer_files(vec![("broken".to_owned(), bad)], &OpenOptions::default())
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(err.contains("broken"), "{err}");
+}

@@ -20,4 +20,4 @@ pub use model::{
     Distro, Ecosystem, Evidence, Location, Package, PackageType, Sbom, SourceInfo, SourcePackage,
 };
 pub use purl::{Purl, PurlParts};
-pub use source::{DirSource, Entry, EntryKind, FileSource, ImageTreeSource};
+pub use source::{DirSource, Entry, EntryKind, FileListSource, FileSource, ImageTreeSource};

@@ -176,6 +176,64 @@ impl FileSource for DirSource {
     }
 }
 
+/// Chosen files of a folder, each visited under the path given for it (lockfiles found while
+/// walking a source tree: only they are catalogued, nothing else is read).
+pub struct FileListSource {
+    name: String,
+    files: Vec<(PathBuf, String)>,
+}
+
+impl FileListSource {
+    /// `files` pairs each file on disk with the absolute `/`-separated path catalogers see
+    /// (`/app/package-lock.json`); `name` names the source in the SBOM.
+    pub fn new(name: impl Into<String>, files: Vec<(PathBuf, String)>) -> FileListSource {
+        FileListSource {
+            name: name.into(),
+            files,
+        }
+    }
+}
+
+impl FileSource for FileListSource {
+    fn visit(&mut self, visitor: &mut Visitor<'_>) -> Result<(), SbomError> {
+        for (disk, path) in &self.files {
+            let md = fs_err::metadata(disk).map_err(SbomError::Io)?;
+            let is_file = md.is_file();
+            let entry = Entry {
+                path,
+                kind: if is_file {
+                    EntryKind::File
+                } else {
+                    EntryKind::Other
+                },
+                mode: unix_mode(&md),
+                size: md.len(),
+                link: None,
+                layer: None,
+            };
+            if is_file {
+                let mut lazy = LazyFile {
+                    path: disk,
+                    file: None,
+                };
+                visitor(&entry, &mut lazy)?;
+            } else {
+                visitor(&entry, &mut std::io::empty())?;
+            }
+        }
+        Ok(())
+    }
+
+    fn info(&self) -> SourceInfo {
+        SourceInfo {
+            name: self.name.clone(),
+            kind: "directory".into(),
+            digest: None,
+            layers: Vec::new(),
+        }
+    }
+}
+
 #[cfg(unix)]
 fn unix_mode(md: &std::fs::Metadata) -> u32 {
     use std::os::unix::fs::PermissionsExt;

@@ -207,37 +207,57 @@ fn in_range(
     events: &[Event],
     version: &str,
 ) -> Option<(String, Option<String>)> {
-    let cmp = |a: &str| scheme.compare(a, version).ok();
-    // Events in version order, "0" first; events whose version cannot be read are dropped.
-    let mut sorted: Vec<&Event> = events
+    // Each event with its order against the installed version (`None` for the "0" that
+    // opens every range), read once; events whose version cannot be read are dropped.
+    let version_readable = scheme.validate(version).is_ok();
+    let mut sorted: Vec<(&Event, Option<Ordering>)> = events
         .iter()
-        .filter(|e| e.version() == "0" || scheme.validate(e.version()).is_ok())
+        .filter_map(|e| {
+            if e.version() == "0" {
+                return Some((e, None));
+            }
+            if version_readable {
+                // Fails exactly when the event's version cannot be read.
+                scheme
+                    .compare(e.version(), version)
+                    .ok()
+                    .map(|o| (e, Some(o)))
+            } else {
+                scheme.validate(e.version()).ok().map(|()| (e, None))
+            }
+        })
         .collect();
-    sorted.sort_by(|a, b| match (a.version() == "0", b.version() == "0") {
+    // Events in version order, "0" first (ranges are nearly always written in order).
+    let before = |a: &Event, b: &Event| match (a.version() == "0", b.version() == "0") {
         (true, true) => Ordering::Equal,
         (true, false) => Ordering::Less,
         (false, true) => Ordering::Greater,
         (false, false) => scheme
             .compare(a.version(), b.version())
             .unwrap_or(Ordering::Equal),
-    });
+    };
+    if !sorted.is_sorted_by(|a, b| before(a.0, b.0) != Ordering::Greater) {
+        sorted.sort_by(|a, b| before(a.0, b.0));
+    }
+    // The event's version against the installed one; `None` when either cannot be read.
+    let cmp = |e: &(&Event, Option<Ordering>)| if version_readable { e.1 } else { None };
     let mut affected = false;
     let mut opened: Option<&Event> = None;
     for (i, e) in sorted.iter().enumerate() {
-        match e {
+        match e.0 {
             Event::Introduced(v) => {
-                if v == "0" || cmp(v).is_some_and(|o| o != Ordering::Greater) {
+                if v == "0" || cmp(e).is_some_and(|o| o != Ordering::Greater) {
                     affected = true;
-                    opened = Some(e);
+                    opened = Some(e.0);
                 }
             }
-            Event::Fixed(v) => {
-                if cmp(v).is_some_and(|o| o != Ordering::Greater) {
+            Event::Fixed(_) => {
+                if cmp(e).is_some_and(|o| o != Ordering::Greater) {
                     affected = false;
                 }
             }
-            Event::LastAffected(v) => {
-                if cmp(v) == Some(Ordering::Less) {
+            Event::LastAffected(_) => {
+                if cmp(e) == Some(Ordering::Less) {
                     affected = false;
                 }
             }
@@ -246,7 +266,7 @@ fn in_range(
         // The interval holding the version ends at the first closing event above it.
         if affected
             && let Some(next) = sorted.get(i + 1)
-            && cmp(next.version()) == Some(Ordering::Greater)
+            && cmp(next) == Some(Ordering::Greater)
         {
             break;
         }
@@ -255,14 +275,13 @@ fn in_range(
         return None;
     }
     let close = sorted.iter().find(|e| {
-        matches!(e, Event::Fixed(_) | Event::LastAffected(_))
-            && cmp(e.version()) == Some(Ordering::Greater)
+        matches!(e.0, Event::Fixed(_) | Event::LastAffected(_)) && cmp(e) == Some(Ordering::Greater)
     });
-    let fixed = sorted.iter().find_map(|e| match e {
-        Event::Fixed(v) if cmp(v) == Some(Ordering::Greater) => Some(v.clone()),
+    let fixed = sorted.iter().find_map(|e| match e.0 {
+        Event::Fixed(v) if cmp(e) == Some(Ordering::Greater) => Some(v.clone()),
         _ => None,
     });
-    let shown: Vec<&Event> = opened.into_iter().chain(close.copied()).collect();
+    let shown: Vec<&Event> = opened.into_iter().chain(close.map(|e| e.0)).collect();
     Some((describe(kind, &shown), fixed))
 }
 

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use crate::Error;
 use crate::import::ParsedSource;
@@ -49,6 +49,23 @@ fn db_err(path: &Path) -> impl Fn(rusqlite::Error) -> Error + '_ {
     move |e| Error::Database(format!("{}: {e}", path.display()))
 }
 
+/// The schema version stored in the database, `None` when it has none yet (a new file).
+fn schema_version(conn: &Connection, path: &Path) -> Result<Option<String>, Error> {
+    let version: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
+            r.get(0)
+        })
+        .optional()
+        .map_err(db_err(path))?;
+    match version.as_deref() {
+        None | Some(SCHEMA_VERSION) => Ok(version),
+        Some(other) => Err(Error::Database(format!(
+            "{}: schema version {other}, this bulwark reads version {SCHEMA_VERSION}: delete the file and import again",
+            path.display()
+        ))),
+    }
+}
+
 impl Database {
     /// Opens (creating if needed) the database at `path`.
     pub fn open(path: &Path) -> Result<Database, Error> {
@@ -73,32 +90,56 @@ impl Database {
              CREATE INDEX IF NOT EXISTS affected_key ON affected (ecosystem, name);",
         )
         .map_err(db_err(path))?;
-        let version: Option<String> = conn
-            .query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
-                r.get(0)
-            })
-            .optional()
+        if schema_version(&conn, path)?.is_none() {
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('schema', ?1)",
+                [SCHEMA_VERSION],
+            )
             .map_err(db_err(path))?;
-        match version.as_deref() {
-            None => {
-                conn.execute(
-                    "INSERT INTO meta (key, value) VALUES ('schema', ?1)",
-                    [SCHEMA_VERSION],
-                )
-                .map_err(db_err(path))?;
-            }
-            Some(SCHEMA_VERSION) => {}
-            Some(other) => {
-                return Err(Error::Database(format!(
-                    "{}: schema version {other}, this bulwark reads version {SCHEMA_VERSION}: delete the file and import again",
-                    path.display()
-                )));
-            }
         }
         Ok(Database {
             conn,
             path: path.to_owned(),
         })
+    }
+
+    /// Opens an existing database for reading only, as scans do: nothing is created or
+    /// written (no tables, no journal-mode change, no checkpoint when it closes), and the
+    /// schema is read only when the first query needs it.
+    ///
+    /// # Errors
+    /// [`Error::Database`] when the file is missing, not a database, or of another schema
+    /// version.
+    pub fn open_read_only(path: &Path) -> Result<Database, Error> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(db_err(path))?;
+        // Advisory bodies are read straight from the mapped file rather than copied in
+        // page by page.
+        conn.query_row("PRAGMA mmap_size = 1073741824", [], |_| Ok(()))
+            .optional()
+            .map_err(db_err(path))?;
+        if schema_version(&conn, path)?.is_none() {
+            return Err(Error::Database(format!(
+                "{}: not a bulwark advisory database (no schema version): run `bulwark db import` or `db update`",
+                path.display()
+            )));
+        }
+        Ok(Database {
+            conn,
+            path: path.to_owned(),
+        })
+    }
+
+    /// Leaves the file in rollback-journal mode, with the write-ahead log folded in and
+    /// removed, after an import: one self-contained file that read-only scans open without
+    /// creating `-wal`/`-shm` files beside it.
+    pub fn finish_writing(&self) -> Result<(), Error> {
+        self.conn
+            .query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))
+            .map_err(db_err(&self.path))
     }
 
     pub fn path(&self) -> &Path {
@@ -250,5 +291,63 @@ impl Database {
         self.conn
             .query_row("SELECT COUNT(*) FROM advisories", [], |r| r.get(0))
             .map_err(db_err(&self.path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn read_only_open_reads_and_never_writes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("db.sqlite");
+        let db = Database::open(&path).unwrap();
+        db.finish_writing().unwrap();
+        drop(db);
+        let listing = || {
+            let mut names: Vec<String> = std::fs::read_dir(tmp.path())
+                .unwrap()
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        };
+        // Rollback-journal mode after writing: one file, no `-wal`/`-shm`.
+        assert_eq!(listing(), ["db.sqlite"]);
+        let before = std::fs::read(&path).unwrap();
+        let db = Database::open_read_only(&path).unwrap();
+        assert_eq!(db.advisory_count().unwrap(), 0);
+        assert!(db.candidates("Go", "stdlib").unwrap().is_empty());
+        drop(db);
+        assert_eq!(listing(), ["db.sqlite"]);
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+
+        // A missing file is an error and stays missing.
+        let missing = tmp.path().join("none.sqlite");
+        assert!(Database::open_read_only(&missing).is_err());
+        assert!(!missing.exists());
+
+        // A SQLite file that is not an advisory database.
+        let other = tmp.path().join("other.sqlite");
+        Connection::open(&other)
+            .unwrap()
+            .execute_batch("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);")
+            .unwrap();
+        let e = Database::open_read_only(&other).err().unwrap().to_string();
+        assert!(e.contains("not a bulwark advisory database"), "{e}");
+        let wrong = tmp.path().join("wrong.sqlite");
+        Connection::open(&wrong)
+            .unwrap()
+            .execute_batch(
+                "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                 INSERT INTO meta VALUES ('schema', '0');",
+            )
+            .unwrap();
+        let e = Database::open_read_only(&wrong).err().unwrap().to_string();
+        assert!(e.contains("schema version 0"), "{e}");
     }
 }

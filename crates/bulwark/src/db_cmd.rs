@@ -61,6 +61,7 @@ fn import(paths: &[PathBuf], db: Option<&PathBuf>) -> Result<u8, String> {
             started.elapsed().as_secs_f64()
         );
     }
+    database.finish_writing().map_err(|e| e.to_string())?;
     println!("database: {}", path.display());
     Ok(code)
 }
@@ -97,6 +98,7 @@ fn update(source: &str, ecosystems: &[String], db: Option<&PathBuf>) -> Result<u
             }
         }
     }
+    database.finish_writing().map_err(|e| e.to_string())?;
     println!(
         "database: {} ({:.2}s)",
         path.display(),

@@ -11,6 +11,9 @@ pub enum FileKind {
     Dockerfile,
     /// A Helm chart: a folder holding `Chart.yaml`, or a `.tgz` archive given as a target.
     Chart,
+    /// A lockfile or requirements list (`package-lock.json`, `Cargo.lock`, `go.mod`, …):
+    /// its packages are matched against the advisory database.
+    Lockfile,
 }
 
 /// Whether a file name is a Dockerfile's: `Dockerfile`, `Containerfile`, `*.Dockerfile`,
@@ -56,6 +59,9 @@ fn kind_of(path: &Path) -> Option<FileKind> {
     if is_dockerfile_name(name) {
         return Some(FileKind::Dockerfile);
     }
+    if bulwark_sbom::catalog::is_lockfile(name) {
+        return Some(FileKind::Lockfile);
+    }
     let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
     match ext.as_deref() {
         Some("yaml" | "yml" | "json") => Some(FileKind::Manifest),
@@ -70,7 +76,7 @@ pub fn display_path(p: &Path) -> String {
 
 /// Walks the targets: a file is taken as given (whatever its name; a `.tgz` is a chart
 /// archive), a folder is walked honouring `.gitignore`/`.ignore` files, keeping YAML and
-/// JSON files and Dockerfiles. A folder holding `Chart.yaml` (the target itself or one
+/// JSON files, Dockerfiles and lockfiles. A folder holding `Chart.yaml` (the target itself or one
 /// found while walking) is a chart: it is rendered, so its own files (templates, values,
 /// subcharts) are not scanned one by one. `excluded` is asked with each path relative to
 /// its target folder.

@@ -58,6 +58,10 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
     // SBOM files (CycloneDX, SPDX, Syft, bulwark JSON) are package lists, not manifests
     let (sbom_files, files): (Vec<Discovered>, Vec<Discovered>) =
         files.into_iter().partition(|f| is_sbom_file(&f.path));
+    // Lockfiles are package lists too: matched against the advisory database.
+    let (lockfiles, files): (Vec<Discovered>, Vec<Discovered>) = files
+        .into_iter()
+        .partition(|f| f.kind == FileKind::Lockfile);
 
     if let Some(p) = paths
         .first()
@@ -90,7 +94,21 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
             );
         }
     }
-    let today = jiff::Zoned::now().date();
+    // The local date (expiring suppressions, date-bound checks) matters to file rules,
+    // Gatekeeper and policies only. Finding the local time zone indexes the whole zoneinfo
+    // database, a good part of an image scan's start-up, so other scans take the UTC date.
+    let local_date_needed = !manifests.is_empty()
+        || !dockerfiles.is_empty()
+        || chart_values.is_some()
+        || gatekeeper.is_some()
+        || !args.policy.is_empty();
+    let today = if local_date_needed {
+        jiff::Zoned::now().date()
+    } else {
+        jiff::Timestamp::now()
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .date()
+    };
     let opts = ScanOptions {
         config: &config,
         today,
@@ -112,6 +130,8 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
             &config,
             &images,
             &sbom_files,
+            &lockfiles,
+            &paths,
             &image_options,
         ));
         targets.extend(crate::provenance_scan::scan(&args, &config)?);
@@ -251,14 +271,28 @@ fn scan_packages(
     config: &Config,
     images: &[(String, bulwark_oci::ImageSource)],
     sbom_files: &[Discovered],
+    lockfiles: &[Discovered],
+    explicit_targets: &[std::path::PathBuf],
     image_options: &bulwark_oci::OpenOptions,
 ) -> Vec<TargetReport> {
-    if images.is_empty() && sbom_files.is_empty() {
+    if images.is_empty() && sbom_files.is_empty() && lockfiles.is_empty() {
         return Vec::new();
     }
     let enabled = bulwark_rules::find_rule(bulwark_rules::supply_chain::VULNERABLE_PACKAGE.code)
         .is_some_and(|r| config.is_enabled(r));
-    let scanner = enabled.then(|| VulnScanner::open(args));
+    // The database opens on another thread while the images are catalogued.
+    let (catalogued, scanner) = std::thread::scope(|scope| {
+        let opening = enabled.then(|| scope.spawn(|| VulnScanner::open(args)));
+        let catalogued: Vec<_> = images
+            .iter()
+            .map(|(target, source)| crate::sbom_cmd::catalog_image(source, target, image_options))
+            .collect();
+        let scanner = opening.map(|h| {
+            h.join()
+                .unwrap_or_else(|_| Err("the advisory database could not be opened".to_owned()))
+        });
+        (catalogued, scanner)
+    });
     let finish = |mut report: TargetReport, sbom: Option<bulwark_sbom::Sbom>, ids: Vec<String>| {
         match (&scanner, sbom) {
             (Some(Ok(s)), Some(sbom)) => {
@@ -273,14 +307,14 @@ fn scan_packages(
         report
     };
     let mut out = Vec::new();
-    for (target, source) in images {
+    for ((target, _), catalogued) in images.iter().zip(catalogued) {
         let mut report = TargetReport {
             kind: TargetKind::Image,
             path: target.clone(),
             findings: Vec::new(),
             errors: Vec::new(),
         };
-        match crate::sbom_cmd::catalog_image(source, target, image_options) {
+        match catalogued {
             Ok((catalog, ids)) => {
                 for w in &catalog.warnings {
                     eprintln!("warning: {target}: {}: {}", w.path, w.message);
@@ -295,6 +329,20 @@ fn scan_packages(
     }
     for f in sbom_files {
         let (report, sbom) = scan_sbom_file(f);
+        out.push(finish(report, sbom, vec![f.display.clone()]));
+    }
+    for f in lockfiles {
+        let (report, sbom) = scan_lockfile(f);
+        // Lockfiles met while walking a folder are matched when there is a database; without
+        // one they are left unmatched with a warning rather than failing a configuration scan.
+        if let (Some(Err(e)), false) = (&scanner, explicit_targets.contains(&f.path)) {
+            eprintln!(
+                "warning: {}: not matched against advisories: {e}",
+                f.display
+            );
+            out.push(report);
+            continue;
+        }
         out.push(finish(report, sbom, vec![f.display.clone()]));
     }
     out
@@ -331,6 +379,43 @@ fn image_signature_reports(
             }
         })
         .collect())
+}
+
+/// Catalogues one lockfile (only that file is read); every package is located at the
+/// lockfile as the report shows it.
+fn scan_lockfile(f: &Discovered) -> (TargetReport, Option<bulwark_sbom::Sbom>) {
+    let name = f
+        .path
+        .file_name()
+        .map_or_else(|| f.display.clone(), |n| n.to_string_lossy().into_owned());
+    let mut source = bulwark_sbom::FileListSource::new(
+        f.display.clone(),
+        vec![(f.path.clone(), format!("/{name}"))],
+    );
+    let mut report = TargetReport {
+        kind: TargetKind::Lockfile,
+        path: f.display.clone(),
+        findings: Vec::new(),
+        errors: Vec::new(),
+    };
+    match bulwark_sbom::catalog(&mut source) {
+        Ok(mut catalog) => {
+            // A lockfile that does not parse is an input error, not an empty package list.
+            for w in catalog.warnings {
+                report.errors.push(input_error(&f.display, w.message));
+            }
+            for p in &mut catalog.sbom.packages {
+                for l in &mut p.locations {
+                    l.path.clone_from(&f.display);
+                }
+            }
+            (report, Some(catalog.sbom))
+        }
+        Err(e) => {
+            report.errors.push(input_error(&f.display, e.to_string()));
+            (report, None)
+        }
+    }
 }
 
 /// Reads an SBOM target into its packages.
@@ -434,11 +519,12 @@ fn parse_all(files: &[Discovered]) -> Vec<Result<Parsed, InputError>> {
         match f.kind {
             FileKind::Manifest => KubernetesFile::parse(source).map(Parsed::Manifest),
             FileKind::Dockerfile => DockerfileInput::parse(source).map(Parsed::Dockerfile),
-            FileKind::Chart => Err(InputError {
+            FileKind::Chart | FileKind::Lockfile => Err(InputError {
                 path: f.display.clone(),
                 line: None,
                 column: None,
-                message: "a chart is rendered, not parsed as a file".to_owned(),
+                message: "a chart is rendered and a lockfile catalogued, not parsed as a file"
+                    .to_owned(),
             }),
         }
     };

@@ -32,7 +32,7 @@ impl VulnScanner {
                 path.display()
             ));
         }
-        let db = Database::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let db = Database::open_read_only(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         if let Ok(Some(age)) = db.age_days()
             && age > STALE_AFTER_DAYS
         {

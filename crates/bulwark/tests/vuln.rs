@@ -372,3 +372,192 @@ fn ignore_unfixed_and_missing_database() {
     );
     assert!(!missing.exists(), "a scan never creates the database");
 }
+
+/// A folder holding the real lockfiles of the debian-polyglot image (`/opt/app/rust/Cargo.lock`,
+/// `/opt/app/node/package-lock.json`, read out of the image) and the chart corpus'
+/// `requirements.txt`, as a source checkout would hold them.
+fn lockfile_folder(images: &Path) -> tempfile::TempDir {
+    let image = bulwark_oci::Image::open_oci_archive(
+        &images.join("debian-polyglot.oci.tar"),
+        None,
+        &bulwark_oci::OpenOptions::default(),
+    )
+    .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    for (inside, to) in [
+        ("/opt/app/rust/Cargo.lock", "rust/Cargo.lock"),
+        ("/opt/app/node/package-lock.json", "node/package-lock.json"),
+    ] {
+        let bytes = image.fs().read_path(inside, 1 << 20).unwrap().unwrap();
+        let to = tmp.path().join(to);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::write(to, bytes).unwrap();
+    }
+    let requirements = bulwark_test::shared_path(
+        "corpus/charts/prometheus-community__helm-charts/kube-prometheus-stack/hack/requirements.txt",
+    )
+    .unwrap();
+    std::fs::create_dir_all(tmp.path().join("hack")).unwrap();
+    std::fs::copy(requirements, tmp.path().join("hack/requirements.txt")).unwrap();
+    tmp
+}
+
+/// `[[package]]` name and version pairs of a Cargo.lock.
+fn cargo_lock_packages(text: &str) -> BTreeSet<(String, String)> {
+    let mut out = BTreeSet::new();
+    let mut name = None;
+    for line in text.lines() {
+        if let Some(n) = line.strip_prefix("name = ") {
+            name = Some(n.trim_matches('"').to_owned());
+        } else if let (Some(v), Some(n)) = (line.strip_prefix("version = "), name.take()) {
+            out.insert((n, v.trim_matches('"').to_owned()));
+        }
+    }
+    out
+}
+
+#[test]
+fn lockfiles_in_a_walked_folder_are_matched() {
+    let Some(dir) = images() else { return };
+    let folder = lockfile_folder(&dir);
+    let root = folder.path().to_str().unwrap();
+    let (report, code) = scan(root, &[]);
+    assert_eq!(code, 1, "{report}");
+    let targets = report["targets"].as_array().unwrap();
+    let lock_paths: BTreeSet<String> = targets
+        .iter()
+        .filter(|t| t["type"] == "lockfile")
+        .map(|t| {
+            let p = t["path"].as_str().unwrap();
+            p.strip_prefix(root)
+                .unwrap()
+                .trim_start_matches('/')
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        lock_paths,
+        [
+            "hack/requirements.txt",
+            "node/package-lock.json",
+            "rust/Cargo.lock"
+        ]
+        .map(String::from)
+        .into()
+    );
+    let found = findings(&report);
+    // Every crates.io advisory the reference matcher lists for the image's Rust packages
+    // applies to the same versions in the lockfile the binary was built from.
+    let lock = std::fs::read_to_string(folder.path().join("rust/Cargo.lock")).unwrap();
+    let locked = cargo_lock_packages(&lock);
+    let expected: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("debian-polyglot.expected-osv.json")).unwrap(),
+    )
+    .unwrap();
+    let mut checked = 0;
+    for p in expected["packages"].as_array().unwrap() {
+        let key = (
+            p["name"].as_str().unwrap().to_owned(),
+            p["version"].as_str().unwrap().to_owned(),
+        );
+        if p["ecosystem"] != "crates.io" || !locked.contains(&key) {
+            continue;
+        }
+        let got: BTreeSet<String> = found
+            .iter()
+            .filter(|f| {
+                f["package"]["name"] == key.0.as_str() && f["installed_version"] == key.1.as_str()
+            })
+            .inspect(|f| {
+                let at = f["location"]["path"].as_str().unwrap();
+                assert!(at.ends_with("rust/Cargo.lock"), "{at}");
+                assert_eq!(f["package"]["ecosystem"], "crates.io");
+            })
+            .flat_map(ids)
+            .collect();
+        for a in p["advisories"].as_array().unwrap() {
+            assert!(got.contains(a.as_str().unwrap()), "{key:?} misses {a}");
+            checked += 1;
+        }
+    }
+    // chrono, time and smallvec
+    assert!(checked >= 3, "{checked}");
+
+    // The same lockfile at the versions the findings name as fixed: none of those
+    // advisories again.
+    let mut fixed_lock = lock.clone();
+    let mut must_not: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for f in found
+        .iter()
+        .filter(|f| f["package"]["ecosystem"] == "crates.io")
+    {
+        let Some(fixed) = f["fixed_version"].as_str() else {
+            continue;
+        };
+        let Some(v) = fixed.split(", ").find(|v| !v.starts_with(['>', '^', '='])) else {
+            continue;
+        };
+        let name = f["package"]["name"].as_str().unwrap();
+        let installed = f["installed_version"].as_str().unwrap();
+        fixed_lock = fixed_lock.replace(
+            &format!("name = \"{name}\"\nversion = \"{installed}\""),
+            &format!("name = \"{name}\"\nversion = \"{v}\""),
+        );
+        must_not.entry(name.to_owned()).or_default().extend(ids(f));
+    }
+    assert!(!must_not.is_empty());
+    assert_ne!(fixed_lock, lock);
+    let fixed_dir = tempfile::tempdir().unwrap();
+    std::fs::write(fixed_dir.path().join("Cargo.lock"), &fixed_lock).unwrap();
+    let (again, _) = scan(fixed_dir.path().to_str().unwrap(), &[]);
+    for f in findings(&again) {
+        let name = f["package"]["name"].as_str().unwrap();
+        let still: Vec<String> = must_not
+            .get(name)
+            .map(|m| ids(&f).intersection(m).cloned().collect())
+            .unwrap_or_default();
+        assert!(
+            still.is_empty(),
+            "{name} at a fixed version still has {still:?}"
+        );
+    }
+
+    // A lockfile that does not parse is an input error naming it; the others are still
+    // matched.
+    std::fs::write(folder.path().join("rust/Cargo.lock"), "[[package]\nname = ").unwrap();
+    let (broken, code) = scan(root, &[]);
+    assert_eq!(code, 2);
+    let t = broken["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["path"].as_str().unwrap().ends_with("rust/Cargo.lock"))
+        .unwrap();
+    let msg = t["errors"][0]["message"].as_str().unwrap();
+    assert!(!msg.is_empty(), "{t}");
+
+    // Without a database, lockfiles met in a walked folder are left unmatched with a
+    // warning; a lockfile named as a target is an input error, as an image is.
+    let missing = folder.path().join("none.sqlite");
+    let lock = fixed_dir.path().join("Cargo.lock");
+    let run = |target: &str| {
+        bulwark(&[
+            "scan",
+            "--format",
+            "json",
+            "--db",
+            missing.to_str().unwrap(),
+            target,
+        ])
+    };
+    let walked = run(fixed_dir.path().to_str().unwrap());
+    assert_eq!(walked.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&walked.stderr);
+    assert!(
+        stderr.contains("not matched against advisories"),
+        "{stderr}"
+    );
+    let named = run(lock.to_str().unwrap());
+    assert_eq!(named.status.code(), Some(2));
+    assert!(!missing.exists());
+}

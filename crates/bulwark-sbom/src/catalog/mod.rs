@@ -65,6 +65,21 @@ fn wants_content(path: &str, image: bool) -> bool {
         || dotnet::wants(path)
 }
 
+/// Whether `path` names a file that declares dependencies rather than records installed
+/// ones: a lockfile or requirements list (`package-lock.json`, `yarn.lock`,
+/// `pnpm-lock.yaml`, `poetry.lock`, `Pipfile.lock`, `uv.lock`, `requirements*.txt`,
+/// `go.mod`, `Cargo.lock`, `Gemfile.lock`, `composer.lock`). Folders are catalogued with
+/// these, images without; `bulwark scan` matches each one found in a walked folder.
+pub fn is_lockfile(path: &str) -> bool {
+    let name = file_name(path);
+    name == "go.mod"
+        || (python::wants(path, false) && !python::wants(path, true))
+        || javascript::wants(path, false)
+        || rust::wants(path, false)
+        || (ruby::wants(path, false) && !ruby::wants(path, true))
+        || (php::wants(path, false) && !php::wants(path, true))
+}
+
 /// Catalogues every package in a source.
 pub fn catalog(source: &mut dyn FileSource) -> Result<Catalog, SbomError> {
     let image = source.is_image();
