@@ -8,10 +8,19 @@
 //! expressions that are not literals as `${...}` text), INI becomes sections of typed values,
 //! dotenv a flat object of strings.
 
+mod cyclonedx;
 mod dockerfile;
 mod dotenv;
+mod edn;
+mod hcl1;
 mod hcl2;
+mod hocon;
+mod ignore;
 mod ini;
+mod properties;
+mod spdx;
+mod vcl;
+mod xml;
 
 use std::fmt;
 use std::path::Path;
@@ -30,17 +39,35 @@ pub enum InputFormat {
     Dotenv,
     Hcl2,
     Dockerfile,
+    Hcl1,
+    Xml,
+    Ignore,
+    Spdx,
+    CycloneDx,
+    Hocon,
+    Vcl,
+    Edn,
+    Properties,
 }
 
 impl InputFormat {
     /// Every format, in the order `--parser` lists them.
-    pub const ALL: [InputFormat; 7] = [
+    pub const ALL: [InputFormat; 16] = [
+        InputFormat::CycloneDx,
         InputFormat::Dockerfile,
         InputFormat::Dotenv,
+        InputFormat::Edn,
+        InputFormat::Hcl1,
         InputFormat::Hcl2,
+        InputFormat::Hocon,
+        InputFormat::Ignore,
         InputFormat::Ini,
         InputFormat::Json,
+        InputFormat::Properties,
+        InputFormat::Spdx,
         InputFormat::Toml,
+        InputFormat::Vcl,
+        InputFormat::Xml,
         InputFormat::Yaml,
     ];
 
@@ -54,6 +81,15 @@ impl InputFormat {
             InputFormat::Dotenv => "dotenv",
             InputFormat::Hcl2 => "hcl2",
             InputFormat::Dockerfile => "dockerfile",
+            InputFormat::Hcl1 => "hcl1",
+            InputFormat::Xml => "xml",
+            InputFormat::Ignore => "ignore",
+            InputFormat::Spdx => "spdx",
+            InputFormat::CycloneDx => "cyclonedx",
+            InputFormat::Hocon => "hocon",
+            InputFormat::Vcl => "vcl",
+            InputFormat::Edn => "edn",
+            InputFormat::Properties => "properties",
         }
     }
 
@@ -67,13 +103,24 @@ impl InputFormat {
             "dotenv" | "env" => InputFormat::Dotenv,
             "hcl2" | "hcl" | "tf" | "tfvars" => InputFormat::Hcl2,
             "dockerfile" => InputFormat::Dockerfile,
+            "hcl1" => InputFormat::Hcl1,
+            "xml" => InputFormat::Xml,
+            "ignore" | "gitignore" | "dockerignore" => InputFormat::Ignore,
+            "spdx" => InputFormat::Spdx,
+            "cyclonedx" => InputFormat::CycloneDx,
+            "hocon" => InputFormat::Hocon,
+            "vcl" => InputFormat::Vcl,
+            "edn" => InputFormat::Edn,
+            "properties" => InputFormat::Properties,
             _ => return None,
         })
     }
 
     /// The format of a file from its name, as conftest chooses it: `Dockerfile`,
-    /// `Dockerfile.*` and `*.dockerfile`; `.yaml`/`.yml`; `.tf`/`.tfvars`; `.env`; else the
-    /// extension's parser. `None` when no parser reads it.
+    /// `Dockerfile.*` and `*.dockerfile`; `.yaml`/`.yml`; `.tf`/`.tfvars`; `.env`;
+    /// `.gitignore`/`.dockerignore`; else the extension's parser (`.xml`, `.spdx`, `.hocon`,
+    /// `.vcl`, `.edn`, `.properties`, ...; CycloneDX and HCL1 only by `--parser`). `None`
+    /// when no parser reads it.
     pub fn detect(path: &Path) -> Option<InputFormat> {
         let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
         let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
@@ -93,6 +140,13 @@ impl InputFormat {
             "toml" => Some(InputFormat::Toml),
             "ini" | "cfg" => Some(InputFormat::Ini),
             "tf" | "tfvars" | "hcl" => Some(InputFormat::Hcl2),
+            "gitignore" | "dockerignore" => Some(InputFormat::Ignore),
+            "xml" => Some(InputFormat::Xml),
+            "spdx" => Some(InputFormat::Spdx),
+            "hocon" => Some(InputFormat::Hocon),
+            "vcl" => Some(InputFormat::Vcl),
+            "edn" => Some(InputFormat::Edn),
+            "properties" => Some(InputFormat::Properties),
             _ => None,
         }
     }
@@ -205,6 +259,31 @@ pub fn parse_input(
             let cmds = dockerfile_commands(&df);
             (Value::Array(vec![cmds]), vec![Some(1)])
         }
+        // One document that is the list of the file's lines.
+        InputFormat::Ignore => (Value::Array(vec![ignore::parse(text)]), vec![Some(1)]),
+        InputFormat::Xml => (xml::parse(text).map_err(|(l, m)| err(l, m))?, vec![Some(1)]),
+        InputFormat::Spdx => (
+            spdx::parse(text).map_err(|(l, m)| err(l, m))?,
+            vec![Some(1)],
+        ),
+        InputFormat::CycloneDx => (
+            cyclonedx::parse(text).map_err(|(l, m)| err(l, m))?,
+            vec![Some(1)],
+        ),
+        InputFormat::Hcl1 => (
+            hcl1::parse(text).map_err(|(l, m)| err(l, m))?,
+            vec![Some(1)],
+        ),
+        InputFormat::Hocon => (
+            hocon::parse(text).map_err(|(l, m)| err(l, m))?,
+            vec![Some(1)],
+        ),
+        InputFormat::Vcl => (vcl::parse(text).map_err(|(l, m)| err(l, m))?, vec![Some(1)]),
+        InputFormat::Edn => (edn::parse(text).map_err(|(l, m)| err(l, m))?, vec![Some(1)]),
+        InputFormat::Properties => (
+            properties::parse(text).map_err(|(l, m)| err(l, m))?,
+            vec![Some(1)],
+        ),
     };
     let documents = match &value {
         Value::Array(items) => items
