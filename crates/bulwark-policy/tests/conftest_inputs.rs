@@ -254,3 +254,51 @@ fn malformed_inputs_name_file_and_line() {
         );
     }
 }
+
+#[test]
+fn jsonnet_is_evaluated() {
+    let Some(p) = example("jsonnet/arith.jsonnet", None) else {
+        return;
+    };
+    assert_eq!(p.format, InputFormat::Jsonnet);
+    let v = &p.value;
+    assert_eq!(v["concat_array"], json!([1, 2, 3, 4]));
+    assert_eq!(v["concat_string"], "1234");
+    assert_eq!(v["equality1"], false);
+    assert_eq!(v["equality2"], true);
+    assert_eq!(v["ex1"], 1.6666666666666665);
+    assert_eq!(v["ex2"], 3);
+    assert_eq!(v["obj"], json!({"a": 1, "b": 3, "c": 4}));
+    assert_eq!(v["obj_member"], true);
+    assert_eq!(v["str2"], "The value of self.ex2 is 3.");
+    assert_eq!(v["str4"], "ex1=1.67, ex2=3.00");
+    assert_eq!(v["str5"], "ex1=1.67\nex2=3.00\n");
+}
+
+#[test]
+fn cue_data_as_json() {
+    let Some(p) = example("cue/deployment.cue", None) else {
+        return;
+    };
+    assert_eq!(p.format, InputFormat::Cue);
+    assert_eq!(
+        p.value,
+        json!({
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {"name": "hello-kubernetes"},
+            "spec": {
+                "replicas": 3,
+                "selector": {"matchLabels": {"app": "hello-kubernetes"}},
+                "template": {
+                    "metadata": {"labels": {"app": "hello-kubernetes"}},
+                    "spec": {"containers": [{
+                        "name": "hello-kubernetes",
+                        "image": "paulbouwer/hello-kubernetes:1.5",
+                        "ports": [{"containerPort": 8081}]
+                    }]}
+                }
+            }
+        })
+    );
+}

@@ -8,6 +8,7 @@
 //! expressions that are not literals as `${...}` text), INI becomes sections of typed values,
 //! dotenv a flat object of strings.
 
+mod cue;
 mod cyclonedx;
 mod dockerfile;
 mod dotenv;
@@ -17,6 +18,7 @@ mod hcl2;
 mod hocon;
 mod ignore;
 mod ini;
+mod jsonnet;
 mod properties;
 mod spdx;
 mod vcl;
@@ -48,11 +50,14 @@ pub enum InputFormat {
     Vcl,
     Edn,
     Properties,
+    Jsonnet,
+    Cue,
 }
 
 impl InputFormat {
     /// Every format, in the order `--parser` lists them.
-    pub const ALL: [InputFormat; 16] = [
+    pub const ALL: [InputFormat; 18] = [
+        InputFormat::Cue,
         InputFormat::CycloneDx,
         InputFormat::Dockerfile,
         InputFormat::Dotenv,
@@ -63,6 +68,7 @@ impl InputFormat {
         InputFormat::Ignore,
         InputFormat::Ini,
         InputFormat::Json,
+        InputFormat::Jsonnet,
         InputFormat::Properties,
         InputFormat::Spdx,
         InputFormat::Toml,
@@ -90,6 +96,8 @@ impl InputFormat {
             InputFormat::Vcl => "vcl",
             InputFormat::Edn => "edn",
             InputFormat::Properties => "properties",
+            InputFormat::Jsonnet => "jsonnet",
+            InputFormat::Cue => "cue",
         }
     }
 
@@ -112,6 +120,8 @@ impl InputFormat {
             "vcl" => InputFormat::Vcl,
             "edn" => InputFormat::Edn,
             "properties" => InputFormat::Properties,
+            "jsonnet" => InputFormat::Jsonnet,
+            "cue" => InputFormat::Cue,
             _ => return None,
         })
     }
@@ -147,6 +157,8 @@ impl InputFormat {
             "vcl" => Some(InputFormat::Vcl),
             "edn" => Some(InputFormat::Edn),
             "properties" => Some(InputFormat::Properties),
+            "jsonnet" => Some(InputFormat::Jsonnet),
+            "cue" => Some(InputFormat::Cue),
             _ => None,
         }
     }
@@ -282,6 +294,11 @@ pub fn parse_input(
         InputFormat::Edn => (edn::parse(text).map_err(|(l, m)| err(l, m))?, vec![Some(1)]),
         InputFormat::Properties => (
             properties::parse(text).map_err(|(l, m)| err(l, m))?,
+            vec![Some(1)],
+        ),
+        InputFormat::Cue => (cue::parse(text).map_err(|(l, m)| err(l, m))?, vec![Some(1)]),
+        InputFormat::Jsonnet => (
+            jsonnet::parse(path, text).map_err(|(l, m)| err(l, m))?,
             vec![Some(1)],
         ),
     };
