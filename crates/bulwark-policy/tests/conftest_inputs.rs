@@ -302,3 +302,31 @@ fn cue_data_as_json() {
         })
     );
 }
+
+#[test]
+fn textproto_against_its_proto_definitions() {
+    let Some(dir) = bulwark_test::shared_path("corpus/policies/conftest/examples/textproto") else {
+        return;
+    };
+    let options = bulwark_policy::inputs::ParseOptions {
+        proto_file_dirs: vec![dir.join("protos")],
+    };
+    for (file, name, number) in [
+        ("fail.textproto", "fail", 9000),
+        ("pass.textproto", "pass", 9001),
+    ] {
+        let text = fs_err::read_to_string(dir.join(file)).expect("readable");
+        let format = InputFormat::detect(Path::new(file)).expect("detected");
+        assert_eq!(format, InputFormat::TextProto);
+        let p = bulwark_policy::inputs::parse_input_with(file, &text, format, &options)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.value, json!({"name": name, "number": number}));
+        // Without the definitions the type cannot be looked up, as in conftest.
+        let e = parse_input(file, &text, format).expect_err("no definitions");
+        assert!(
+            e.message
+                .contains("look up message type \"conftest.testing.TestMessage\""),
+            "{e}"
+        );
+    }
+}

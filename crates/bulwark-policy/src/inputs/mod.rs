@@ -21,6 +21,7 @@ mod ini;
 mod jsonnet;
 mod properties;
 mod spdx;
+mod textproto;
 mod vcl;
 mod xml;
 
@@ -52,11 +53,12 @@ pub enum InputFormat {
     Properties,
     Jsonnet,
     Cue,
+    TextProto,
 }
 
 impl InputFormat {
     /// Every format, in the order `--parser` lists them.
-    pub const ALL: [InputFormat; 18] = [
+    pub const ALL: [InputFormat; 19] = [
         InputFormat::Cue,
         InputFormat::CycloneDx,
         InputFormat::Dockerfile,
@@ -71,6 +73,7 @@ impl InputFormat {
         InputFormat::Jsonnet,
         InputFormat::Properties,
         InputFormat::Spdx,
+        InputFormat::TextProto,
         InputFormat::Toml,
         InputFormat::Vcl,
         InputFormat::Xml,
@@ -98,6 +101,7 @@ impl InputFormat {
             InputFormat::Properties => "properties",
             InputFormat::Jsonnet => "jsonnet",
             InputFormat::Cue => "cue",
+            InputFormat::TextProto => "textproto",
         }
     }
 
@@ -122,6 +126,7 @@ impl InputFormat {
             "properties" => InputFormat::Properties,
             "jsonnet" => InputFormat::Jsonnet,
             "cue" => InputFormat::Cue,
+            "textproto" | "textpb" => InputFormat::TextProto,
             _ => return None,
         })
     }
@@ -159,6 +164,7 @@ impl InputFormat {
             "properties" => Some(InputFormat::Properties),
             "jsonnet" => Some(InputFormat::Jsonnet),
             "cue" => Some(InputFormat::Cue),
+            "textproto" | "textpb" => Some(InputFormat::TextProto),
             _ => None,
         }
     }
@@ -200,11 +206,29 @@ pub struct ParsedInput {
     pub documents: Vec<InputDocument>,
 }
 
+/// What some parsers need besides the file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// Folders whose `.proto` files define the messages of textproto inputs (conftest's
+    /// `--proto-file-dirs`).
+    pub proto_file_dirs: Vec<std::path::PathBuf>,
+}
+
 /// Parses `text` (the contents of `path`) as `format`.
 pub fn parse_input(
     path: &str,
     text: &str,
     format: InputFormat,
+) -> Result<ParsedInput, InputParseError> {
+    parse_input_with(path, text, format, &ParseOptions::default())
+}
+
+/// Parses `text` (the contents of `path`) as `format`, with `options`.
+pub fn parse_input_with(
+    path: &str,
+    text: &str,
+    format: InputFormat,
+    options: &ParseOptions,
 ) -> Result<ParsedInput, InputParseError> {
     let err = |line: Option<u32>, message: String| InputParseError {
         path: path.to_owned(),
@@ -294,6 +318,10 @@ pub fn parse_input(
         InputFormat::Edn => (edn::parse(text).map_err(|(l, m)| err(l, m))?, vec![Some(1)]),
         InputFormat::Properties => (
             properties::parse(text).map_err(|(l, m)| err(l, m))?,
+            vec![Some(1)],
+        ),
+        InputFormat::TextProto => (
+            textproto::parse(text, &options.proto_file_dirs).map_err(|(l, m)| err(l, m))?,
             vec![Some(1)],
         ),
         InputFormat::Cue => (cue::parse(text).map_err(|(l, m)| err(l, m))?, vec![Some(1)]),
