@@ -441,7 +441,7 @@ pub fn drop_unbound_some(source: &str) -> String {
         }
     }
     let mut out = source.to_owned();
-    edits.sort_by(|a, b| b.0.cmp(&a.0));
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
     for (s, e, t) in edits {
         out.replace_range(s..e, &t);
     }
@@ -504,7 +504,7 @@ pub fn rename_comprehension_locals(source: &str) -> String {
     if edits.is_empty() {
         return source.to_owned();
     }
-    edits.sort_by(|a, b| b.0.cmp(&a.0));
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
     edits.dedup_by(|a, b| a.0 == b.0);
     let mut out = source.to_owned();
     for (s, e, t) in edits {

@@ -297,11 +297,19 @@ impl P<'_> {
         if self.peek() == Some(b'-') {
             self.i += 1;
         }
-        while self.peek().is_some_and(|c| {
-            c.is_ascii_alphanumeric()
-                || matches!(c, b'.' | b'_' | b'+' | b'-')
-                    && !(matches!(c, b'+' | b'-') && !matches!(self.s[self.i - 1], b'e' | b'E'))
-        }) {
+        while let Some(c) = self.peek() {
+            // A sign belongs to the number only right after an exponent's `e`.
+            let sign_ok = self
+                .i
+                .checked_sub(1)
+                .and_then(|j| self.s.get(j))
+                .is_some_and(|p| matches!(p, b'e' | b'E'));
+            let part = c.is_ascii_alphanumeric()
+                || matches!(c, b'.' | b'_')
+                || (matches!(c, b'+' | b'-') && sign_ok);
+            if !part {
+                break;
+            }
             self.i += 1;
         }
         let raw: String = self.text[start..self.i]

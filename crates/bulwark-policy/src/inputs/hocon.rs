@@ -355,8 +355,7 @@ impl P<'_> {
     /// too; a newline always does).
     fn value_parts(&mut self, in_array: bool) -> Res<Vec<Part>> {
         let mut parts = Vec::new();
-        loop {
-            let Some(c) = self.peek() else { break };
+        while let Some(c) = self.peek() {
             if self.comment_here() {
                 break;
             }
