@@ -21,7 +21,7 @@ use regorus::unstable::{Rule, RuleHead};
 use serde_json::{Map, Value, json};
 
 use crate::builtins::BaseDir;
-use crate::engine::{EngineOptions, PolicyEngine, PolicyError};
+use crate::engine::{EngineOptions, PolicyEngine, PolicyError, RegoVersion, if_without_contains};
 use crate::inputs::{InputDocument, ParsedInput};
 use crate::load::{build_engine, find_policy_files, load_data};
 
@@ -195,6 +195,22 @@ impl Conftest {
         }
         let data = load_data(&options.data)?;
         let mut engine = build_engine(&files, &data, options.engine, &BaseDir::default())?;
+        // conftest refuses `deny[msg] if {...}` in v1 (a single-value rule, not the partial
+        // set meant), naming the file and line.
+        for (file, module) in files.iter().zip(engine.modules()) {
+            if module.version == RegoVersion::V1
+                && let Some(line) = if_without_contains(&file.text)
+            {
+                return Err(PolicyError::Parse {
+                    path: file.path.clone(),
+                    version: RegoVersion::V1,
+                    message: format!(
+                        "rule is using 'if' keyword without 'contains' keyword: rule in {} at line {line}",
+                        file.path
+                    ),
+                });
+            }
+        }
         let rules = policy_rules(engine.regorus_mut());
         let namespaces = engine.packages();
         Ok(Conftest {

@@ -9,18 +9,23 @@
 //! `--v0-compatible` (where `import rego.v1` still switches one file to v1), or
 //! [`SyntaxMode::Auto`] which reads each file as v1 and falls back to v0 when only v0 parses.
 //!
-//! Four constructs regorus reads differently from OPA are rewritten before parsing, keeping
-//! line numbers (see `normalize`): chained rule bodies, a body line opening with `(`,
-//! references passed to a negated call, and `sprintf` formats whose verbs outnumber their
-//! arguments (or the reverse).
+//! Constructs regorus reads differently from OPA are rewritten before parsing, keeping
+//! line numbers (see `normalize` and `compat`): chained rule bodies, a body line opening with
+//! `(`, references passed to a negated call, `sprintf` formats whose verbs outnumber their
+//! arguments (or the reverse), a comprehension's `:=` shadowing a rule's variable, and
+//! `rego.metadata.rule()`/`chain()`. A v0 module using `if`/`contains`/`every` without
+//! importing them is refused, as OPA refuses it.
 //!
 //! Limits ([`Limits`]) bound each evaluation's wall time and the heap the process may grow to
 //! while a policy runs, so a runaway policy fails with [`PolicyError::Limit`] instead of
 //! hanging or exhausting a scan.
 
 pub mod builtins;
+mod compat;
 mod load;
 mod normalize;
+
+pub use compat::if_without_contains;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -256,6 +261,16 @@ impl PolicyEngine {
         source: &str,
         version: RegoVersion,
     ) -> Result<&PolicyModule, PolicyError> {
+        // OPA's v0 parser knows `if`/`contains`/`every` only once imported; regorus's always.
+        if version == RegoVersion::V0
+            && let Some((line, message)) = compat::v0_keyword_misuse(source)
+        {
+            return Err(PolicyError::Parse {
+                path: path.to_string(),
+                version,
+                message: format!("line {line}: {message}"),
+            });
+        }
         self.engine.set_rego_v0(version == RegoVersion::V0);
         let package = self
             .engine

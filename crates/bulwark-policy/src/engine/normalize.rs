@@ -1,4 +1,5 @@
-//! Source rewrites that make regorus read four constructs the way OPA does. Each keeps
+//! Source rewrites that make regorus read four constructs the way OPA does (and, first, the
+//! two of [`super::compat`]: comprehension-local variables and `rego.metadata` calls). Each keeps
 //! every line where it was, so error positions still point into the user's file.
 //!
 //! 1. Chained bodies (`f(x) = y { a } { b }`, v0): OPA reads each body as another definition
@@ -21,14 +22,17 @@
 
 /// Rewrites `source`; returns it unchanged when nothing applies.
 pub fn normalize(source: &str) -> String {
-    let chained = repeat_chained_heads(source);
+    let unbound = super::compat::drop_unbound_some(source);
+    let renamed = super::compat::rename_comprehension_locals(&unbound);
+    let annotated = super::compat::inline_rule_metadata(&renamed);
+    let chained = repeat_chained_heads(&annotated);
     let separated = separate_paren_lines(&chained);
     let hoisted = hoist_negated_call_refs(&separated);
     balance_sprintf_arguments(&hoisted)
 }
 
 /// Byte classes of a source: which bytes are code (not in a string or comment).
-fn code_mask(source: &str) -> Vec<bool> {
+pub(super) fn code_mask(source: &str) -> Vec<bool> {
     let bytes = source.as_bytes();
     let mut mask = vec![true; bytes.len()];
     let mut i = 0;

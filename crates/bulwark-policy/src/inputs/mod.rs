@@ -8,10 +8,22 @@
 //! expressions that are not literals as `${...}` text), INI becomes sections of typed values,
 //! dotenv a flat object of strings.
 
+mod cue;
+mod cyclonedx;
 mod dockerfile;
 mod dotenv;
+mod edn;
+mod hcl1;
 mod hcl2;
+mod hocon;
+mod ignore;
 mod ini;
+mod jsonnet;
+mod properties;
+mod spdx;
+mod textproto;
+mod vcl;
+mod xml;
 
 use std::fmt;
 use std::path::Path;
@@ -30,17 +42,41 @@ pub enum InputFormat {
     Dotenv,
     Hcl2,
     Dockerfile,
+    Hcl1,
+    Xml,
+    Ignore,
+    Spdx,
+    CycloneDx,
+    Hocon,
+    Vcl,
+    Edn,
+    Properties,
+    Jsonnet,
+    Cue,
+    TextProto,
 }
 
 impl InputFormat {
     /// Every format, in the order `--parser` lists them.
-    pub const ALL: [InputFormat; 7] = [
+    pub const ALL: [InputFormat; 19] = [
+        InputFormat::Cue,
+        InputFormat::CycloneDx,
         InputFormat::Dockerfile,
         InputFormat::Dotenv,
+        InputFormat::Edn,
+        InputFormat::Hcl1,
         InputFormat::Hcl2,
+        InputFormat::Hocon,
+        InputFormat::Ignore,
         InputFormat::Ini,
         InputFormat::Json,
+        InputFormat::Jsonnet,
+        InputFormat::Properties,
+        InputFormat::Spdx,
+        InputFormat::TextProto,
         InputFormat::Toml,
+        InputFormat::Vcl,
+        InputFormat::Xml,
         InputFormat::Yaml,
     ];
 
@@ -54,6 +90,18 @@ impl InputFormat {
             InputFormat::Dotenv => "dotenv",
             InputFormat::Hcl2 => "hcl2",
             InputFormat::Dockerfile => "dockerfile",
+            InputFormat::Hcl1 => "hcl1",
+            InputFormat::Xml => "xml",
+            InputFormat::Ignore => "ignore",
+            InputFormat::Spdx => "spdx",
+            InputFormat::CycloneDx => "cyclonedx",
+            InputFormat::Hocon => "hocon",
+            InputFormat::Vcl => "vcl",
+            InputFormat::Edn => "edn",
+            InputFormat::Properties => "properties",
+            InputFormat::Jsonnet => "jsonnet",
+            InputFormat::Cue => "cue",
+            InputFormat::TextProto => "textproto",
         }
     }
 
@@ -67,13 +115,27 @@ impl InputFormat {
             "dotenv" | "env" => InputFormat::Dotenv,
             "hcl2" | "hcl" | "tf" | "tfvars" => InputFormat::Hcl2,
             "dockerfile" => InputFormat::Dockerfile,
+            "hcl1" => InputFormat::Hcl1,
+            "xml" => InputFormat::Xml,
+            "ignore" | "gitignore" | "dockerignore" => InputFormat::Ignore,
+            "spdx" => InputFormat::Spdx,
+            "cyclonedx" => InputFormat::CycloneDx,
+            "hocon" => InputFormat::Hocon,
+            "vcl" => InputFormat::Vcl,
+            "edn" => InputFormat::Edn,
+            "properties" => InputFormat::Properties,
+            "jsonnet" => InputFormat::Jsonnet,
+            "cue" => InputFormat::Cue,
+            "textproto" | "textpb" => InputFormat::TextProto,
             _ => return None,
         })
     }
 
     /// The format of a file from its name, as conftest chooses it: `Dockerfile`,
-    /// `Dockerfile.*` and `*.dockerfile`; `.yaml`/`.yml`; `.tf`/`.tfvars`; `.env`; else the
-    /// extension's parser. `None` when no parser reads it.
+    /// `Dockerfile.*` and `*.dockerfile`; `.yaml`/`.yml`; `.tf`/`.tfvars`; `.env`;
+    /// `.gitignore`/`.dockerignore`; else the extension's parser (`.xml`, `.spdx`, `.hocon`,
+    /// `.vcl`, `.edn`, `.properties`, ...; CycloneDX and HCL1 only by `--parser`). `None`
+    /// when no parser reads it.
     pub fn detect(path: &Path) -> Option<InputFormat> {
         let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
         let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
@@ -93,6 +155,16 @@ impl InputFormat {
             "toml" => Some(InputFormat::Toml),
             "ini" | "cfg" => Some(InputFormat::Ini),
             "tf" | "tfvars" | "hcl" => Some(InputFormat::Hcl2),
+            "gitignore" | "dockerignore" => Some(InputFormat::Ignore),
+            "xml" => Some(InputFormat::Xml),
+            "spdx" => Some(InputFormat::Spdx),
+            "hocon" => Some(InputFormat::Hocon),
+            "vcl" => Some(InputFormat::Vcl),
+            "edn" => Some(InputFormat::Edn),
+            "properties" => Some(InputFormat::Properties),
+            "jsonnet" => Some(InputFormat::Jsonnet),
+            "cue" => Some(InputFormat::Cue),
+            "textproto" | "textpb" => Some(InputFormat::TextProto),
             _ => None,
         }
     }
@@ -134,11 +206,29 @@ pub struct ParsedInput {
     pub documents: Vec<InputDocument>,
 }
 
+/// What some parsers need besides the file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// Folders whose `.proto` files define the messages of textproto inputs (conftest's
+    /// `--proto-file-dirs`).
+    pub proto_file_dirs: Vec<std::path::PathBuf>,
+}
+
 /// Parses `text` (the contents of `path`) as `format`.
 pub fn parse_input(
     path: &str,
     text: &str,
     format: InputFormat,
+) -> Result<ParsedInput, InputParseError> {
+    parse_input_with(path, text, format, &ParseOptions::default())
+}
+
+/// Parses `text` (the contents of `path`) as `format`, with `options`.
+pub fn parse_input_with(
+    path: &str,
+    text: &str,
+    format: InputFormat,
+    options: &ParseOptions,
 ) -> Result<ParsedInput, InputParseError> {
     let err = |line: Option<u32>, message: String| InputParseError {
         path: path.to_owned(),
@@ -205,6 +295,40 @@ pub fn parse_input(
             let cmds = dockerfile_commands(&df);
             (Value::Array(vec![cmds]), vec![Some(1)])
         }
+        // One document that is the list of the file's lines.
+        InputFormat::Ignore => (Value::Array(vec![ignore::parse(text)]), vec![Some(1)]),
+        InputFormat::Xml => (xml::parse(text).map_err(|(l, m)| err(l, m))?, vec![Some(1)]),
+        InputFormat::Spdx => (
+            spdx::parse(text).map_err(|(l, m)| err(l, m))?,
+            vec![Some(1)],
+        ),
+        InputFormat::CycloneDx => (
+            cyclonedx::parse(text).map_err(|(l, m)| err(l, m))?,
+            vec![Some(1)],
+        ),
+        InputFormat::Hcl1 => (
+            hcl1::parse(text).map_err(|(l, m)| err(l, m))?,
+            vec![Some(1)],
+        ),
+        InputFormat::Hocon => (
+            hocon::parse(text).map_err(|(l, m)| err(l, m))?,
+            vec![Some(1)],
+        ),
+        InputFormat::Vcl => (vcl::parse(text).map_err(|(l, m)| err(l, m))?, vec![Some(1)]),
+        InputFormat::Edn => (edn::parse(text).map_err(|(l, m)| err(l, m))?, vec![Some(1)]),
+        InputFormat::Properties => (
+            properties::parse(text).map_err(|(l, m)| err(l, m))?,
+            vec![Some(1)],
+        ),
+        InputFormat::TextProto => (
+            textproto::parse(text, &options.proto_file_dirs).map_err(|(l, m)| err(l, m))?,
+            vec![Some(1)],
+        ),
+        InputFormat::Cue => (cue::parse(text).map_err(|(l, m)| err(l, m))?, vec![Some(1)]),
+        InputFormat::Jsonnet => (
+            jsonnet::parse(path, text).map_err(|(l, m)| err(l, m))?,
+            vec![Some(1)],
+        ),
     };
     let documents = match &value {
         Value::Array(items) => items
