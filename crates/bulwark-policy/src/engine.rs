@@ -140,6 +140,9 @@ pub enum PolicyError {
     Limit { kind: LimitKind },
     #[error("policy evaluation failed: {message}")]
     Eval { message: String },
+    /// Static checks refused the policies (strict mode, capabilities): one line each.
+    #[error("{}", errors.join("\n"))]
+    Check { errors: Vec<String> },
     #[error("invalid query `{query}`: {message}")]
     Query { query: String, message: String },
 }
@@ -187,6 +190,8 @@ pub struct PolicyEngine {
     engine: regorus::Engine,
     options: EngineOptions,
     modules: Vec<PolicyModule>,
+    /// Messages of `trace(msg)` calls since the last [`PolicyEngine::take_notes`].
+    notes: Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl std::fmt::Debug for PolicyEngine {
@@ -215,11 +220,30 @@ impl PolicyEngine {
             engine,
             options,
             modules: Vec::new(),
+            notes: Arc::default(),
         };
         for builtin in builtins::extensions() {
             // The names are fixed and distinct, so registration cannot collide.
             let _ = policy_engine.add_native(builtin.name, builtin.arity, builtin.function);
         }
+        // `trace(msg)` keeps its message as a note (OPA's `Note` trace events); regorus would
+        // keep it out of reach.
+        let notes = policy_engine.notes.clone();
+        let _ = policy_engine.add_native(
+            "trace",
+            1,
+            Arc::new(move |args: &[RegoValue]| {
+                let text = match args.first() {
+                    Some(RegoValue::String(s)) => s.to_string(),
+                    Some(other) => other.to_string(),
+                    None => String::new(),
+                };
+                if let Ok(mut n) = notes.lock() {
+                    n.push(text);
+                }
+                Ok(RegoValue::Bool(true))
+            }),
+        );
         policy_engine
     }
 
@@ -347,7 +371,9 @@ impl PolicyEngine {
                 arity,
                 Box::new(move |args: Vec<RegoValue>| match function(&args) {
                     Ok(value) => Ok(value),
-                    Err(message) if strict => Err(anyhow::anyhow!("{label}: {message}")),
+                    Err(message) if strict => {
+                        Err(anyhow::anyhow!("built-in error: {label}: {message}"))
+                    }
                     Err(_) => Ok(RegoValue::Undefined),
                 }),
             )
@@ -417,6 +443,14 @@ impl PolicyEngine {
     /// runner finds `test_` rules in them).
     pub fn regorus_mut(&mut self) -> &mut regorus::Engine {
         &mut self.engine
+    }
+
+    /// The messages of `trace(msg)` calls since the last call.
+    pub fn take_notes(&mut self) -> Vec<String> {
+        self.notes
+            .lock()
+            .map(|mut n| std::mem::take(&mut *n))
+            .unwrap_or_default()
     }
 
     /// The lines `print` wrote since the last call (`file:line: message`).
