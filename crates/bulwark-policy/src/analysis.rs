@@ -539,7 +539,10 @@ mod tests {
     #[test]
     fn graph_follows_imports_and_package_names() {
         let mut e = engine(&[
-            ("k.rego", "package kubernetes\n\nis_service if input.kind == \"Service\"\n"),
+            (
+                "k.rego",
+                "package kubernetes\n\nis_service if input.kind == \"Service\"\n",
+            ),
             (
                 "m.rego",
                 "package main\nimport data.kubernetes\n\nname := input.metadata.name\n\ndeny contains name if {\n  kubernetes.is_service\n}\n",
@@ -551,6 +554,9 @@ mod tests {
             .iter()
             .map(|n| n.path.as_str())
             .collect();
-        assert_eq!(reached, vec!["data.kubernetes.is_service", "data.main.name"]);
+        assert_eq!(
+            reached,
+            vec!["data.kubernetes.is_service", "data.main.name"]
+        );
     }
 }

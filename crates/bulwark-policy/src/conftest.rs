@@ -451,7 +451,11 @@ impl Conftest {
             }
         }
         let _ = self.engine.take_notes();
-        lines.extend(notes.iter().map(|n| format!("| Note {}", Value::String(n.clone()))));
+        lines.extend(
+            notes
+                .iter()
+                .map(|n| format!("| Note {}", Value::String(n.clone()))),
+        );
         lines.push(format!("Exit {query} {}", show(value)));
         let passed = match value {
             Some(Value::Array(items)) => items.is_empty(),

@@ -388,7 +388,11 @@ pub fn results_from_json(text: &str) -> Result<Vec<CheckResult>, ResultsFormatEr
                             .as_object()
                             .ok_or_else(|| bad(&format!("a `{k}` entry is not an object")))?;
                         Ok(ResultMessage {
-                            msg: mo.get("msg").and_then(Value::as_str).unwrap_or("").to_owned(),
+                            msg: mo
+                                .get("msg")
+                                .and_then(Value::as_str)
+                                .unwrap_or("")
+                                .to_owned(),
                             loc: mo.get("loc").and_then(ResultLocation::from_value),
                             metadata: mo
                                 .get("metadata")
@@ -712,11 +716,7 @@ mod tests {
 
     #[test]
     fn json_round_trips_with_location() {
-        let text = render_conftest(
-            &sample(),
-            ConftestFormat::Json,
-            &ConftestOptions::default(),
-        );
+        let text = render_conftest(&sample(), ConftestFormat::Json, &ConftestOptions::default());
         assert!(text.contains("\"file\": \"test.txt\""), "{text}");
         assert!(text.contains("\"line\": 123"), "{text}");
         assert!(!text.contains("_loc"), "{text}");
@@ -733,12 +733,18 @@ mod tests {
             ConftestFormat::Github,
             &ConftestOptions::default(),
         );
-        assert!(text.contains("::error file=test.txt,line=123::test\n"), "{text}");
+        assert!(
+            text.contains("::error file=test.txt,line=123::test\n"),
+            "{text}"
+        );
         assert!(
             text.contains("::error file=data.yaml,line=1::(ORIGINATING FROM test.txt L123) test"),
             "{text}"
         );
-        assert!(text.contains("::warning file=data.yaml,line=4::careful"), "{text}");
+        assert!(
+            text.contains("::warning file=data.yaml,line=4::careful"),
+            "{text}"
+        );
         assert!(text.ends_with("3 tests, 1 passed, 1 warning, 1 failure, 0 exceptions\n"));
     }
 
@@ -746,19 +752,32 @@ mod tests {
     fn stdout_tap_table_junit() {
         let o = ConftestOptions::default();
         let s = render_conftest(&sample(), ConftestFormat::Stdout, &o);
-        assert!(s.starts_with("WARN - data.yaml - main - careful\nFAIL - data.yaml - main - test\n"));
+        assert!(
+            s.starts_with("WARN - data.yaml - main - careful\nFAIL - data.yaml - main - test\n")
+        );
         let t = render_conftest(&sample(), ConftestFormat::Tap, &o);
         assert!(t.starts_with("1..3\nnot ok 1 - data.yaml - test\n"), "{t}");
         assert!(t.contains("ok 3 - data.yaml - main\n"), "{t}");
         let tb = render_conftest(&sample(), ConftestFormat::Table, &o);
-        assert!(tb.contains("| failure | data.yaml | main      | test    |"), "{tb}");
+        assert!(
+            tb.contains("| failure | data.yaml | main      | test    |"),
+            "{tb}"
+        );
         let j = render_conftest(&sample(), ConftestFormat::Junit, &o);
-        assert!(j.contains("<testsuite name=\"conftest\" tests=\"3\" failures=\"2\""), "{j}");
+        assert!(
+            j.contains("<testsuite name=\"conftest\" tests=\"3\" failures=\"2\""),
+            "{j}"
+        );
     }
 
     #[test]
     fn reading_errors_say_what_is_wrong() {
-        assert!(results_from_json("").unwrap_err().0.starts_with("failed to parse JSON input"));
+        assert!(
+            results_from_json("")
+                .expect_err("empty input")
+                .0
+                .starts_with("failed to parse JSON input")
+        );
         assert!(results_from_json("{}").is_err());
         assert!(results_from_json("[{\"successes\": \"x\"}]").is_err());
         assert!(results_from_json("[]").expect("empty").is_empty());

@@ -33,12 +33,7 @@ pub fn apply_config(args: &mut ScanArgs) -> Result<(), String> {
     let table: toml::Table = text
         .parse()
         .map_err(|e: toml::de::Error| format!("{}: invalid TOML: {e}", path.display()))?;
-    let bad = |key: &str, want: &str| {
-        format!(
-            "{}: `{key}` must be {want}",
-            path.display()
-        )
-    };
+    let bad = |key: &str, want: &str| format!("{}: `{key}` must be {want}", path.display());
     let strings = |key: &str| -> Result<Vec<String>, String> {
         match table.get(key) {
             None => Ok(Vec::new()),
@@ -91,8 +86,10 @@ pub fn apply_config(args: &mut ScanArgs) -> Result<(), String> {
         args.policy_checks.show_builtin_errors = Some(true);
     }
     if args.policy_checks.capabilities.is_none() {
-        args.policy_checks.capabilities =
-            strings("capabilities")?.into_iter().next().map(PathBuf::from);
+        args.policy_checks.capabilities = strings("capabilities")?
+            .into_iter()
+            .next()
+            .map(PathBuf::from);
     }
     if args.fail_on.is_none() && flag("fail-on-warn")? {
         args.fail_on = Some(SeverityArg::Info);
@@ -147,8 +144,8 @@ pub fn parse(args: PolicyParseArgs) -> Result<u8, String> {
     let targets = crate::policy_scan::gather(&args.files, forced, &|_| false)?;
     let mut parsed = Vec::new();
     for t in targets {
-        let text = crate::policy_scan::read_target(&t.path)
-            .map_err(|e| format!("{}: {e}", t.display))?;
+        let text =
+            crate::policy_scan::read_target(&t.path).map_err(|e| format!("{}: {e}", t.display))?;
         let input = parse_input(&t.display, &text, t.format).map_err(|e| match e.line {
             Some(l) => format!("{}:{l}: {}", t.display, e.message),
             None => format!("{}: {}", t.display, e.message),
@@ -194,11 +191,7 @@ pub fn reformat(args: PolicyReformatArgs) -> Result<u8, String> {
         }
     };
     let results = results_from_json(&text).map_err(|e| e.to_string())?;
-    let out = render_conftest(
-        &results,
-        args.output.into(),
-        &ConftestOptions::default(),
-    );
+    let out = render_conftest(&results, args.output.into(), &ConftestOptions::default());
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
     Ok(0)
 }
@@ -273,9 +266,13 @@ fn gotmpl_value(v: &Value) -> bulwark_gotmpl::Value {
             None => bulwark_gotmpl::Value::from(n.as_f64().unwrap_or_default()),
         },
         Value::String(s) => bulwark_gotmpl::Value::from(s.as_str()),
-        Value::Array(items) => bulwark_gotmpl::Value::list(items.iter().map(gotmpl_value).collect()),
+        Value::Array(items) => {
+            bulwark_gotmpl::Value::list(items.iter().map(gotmpl_value).collect())
+        }
         Value::Object(o) => bulwark_gotmpl::Value::map(
-            o.iter().map(|(k, v)| (k.clone(), gotmpl_value(v))).collect(),
+            o.iter()
+                .map(|(k, v)| (k.clone(), gotmpl_value(v)))
+                .collect(),
         ),
     }
 }
@@ -312,7 +309,10 @@ fn default_markdown(sections: &[Section]) -> String {
                 s.push('\n');
             }
         }
-        s.push_str(&format!("_Source: [{}:{}]({})_\n\n", sec.file, sec.line, sec.file));
+        s.push_str(&format!(
+            "_Source: [{}:{}]({})_\n\n",
+            sec.file, sec.line, sec.file
+        ));
     }
     s
 }

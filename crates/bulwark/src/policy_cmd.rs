@@ -11,8 +11,7 @@ use bulwark_policy::unittest::{TestOptions, TestOutcome, TestReport, run_tests};
 use bulwark_report::conftest::{CheckResult, ConftestOptions, ResultMessage, render_conftest};
 
 use crate::cli::{
-    ConftestOutput, PolicyCommand, PolicyTestArgs, PolicyVerifyArgs, RegoVersionArg,
-    TestReportKind,
+    ConftestOutput, PolicyCommand, PolicyTestArgs, PolicyVerifyArgs, RegoVersionArg, TestReportKind,
 };
 
 pub fn run(command: PolicyCommand) -> Result<u8, String> {

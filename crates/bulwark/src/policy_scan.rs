@@ -138,10 +138,7 @@ pub fn run(
     let excluded = &|p: &str| config.is_excluded(p);
     for dir in &args.proto_file_dirs {
         if !dir.is_dir() {
-            return Err(format!(
-                "--proto-file-dirs {}: not a folder",
-                dir.display()
-            ));
+            return Err(format!("--proto-file-dirs {}: not a folder", dir.display()));
         }
     }
     let forced = match &args.parser {
