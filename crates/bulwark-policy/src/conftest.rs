@@ -569,6 +569,39 @@ mod tests {
     }
 
     #[test]
+    fn traces_name_reached_rules_and_notes() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        fs_err::write(
+            dir.path().join("p.rego"),
+            "package main\n\nhelper if input.a == 1\n\ndeny contains \"no\" if {\n  helper\n  trace(\"looked\")\n}\n",
+        )
+        .expect("writes");
+        let mut c = Conftest::load(&LoadOptions {
+            policies: vec![dir.path().to_path_buf()],
+            ..LoadOptions::default()
+        })
+        .expect("loads");
+        c.enable_trace();
+        let input =
+            crate::inputs::parse_input("x.json", "{\"a\": 1}", crate::inputs::InputFormat::Json)
+                .expect("parses");
+        let results = c
+            .check(&[input], &NamespaceSelection::default())
+            .expect("checks");
+        let t = &results[0].traces[0];
+        assert_eq!(t.query, "data.main.deny");
+        assert!(!t.passed);
+        assert_eq!(t.lines[0], "Enter data.main.deny");
+        assert!(
+            t.lines[1].starts_with("| Eval data.main.helper = true ("),
+            "{:?}",
+            t.lines
+        );
+        assert_eq!(t.lines[2], "| Note \"looked\"");
+        assert_eq!(t.lines[3], "Exit data.main.deny = [\"no\"]");
+    }
+
+    #[test]
     fn rego_paths() {
         assert_eq!(rego_path("main.gke"), "main.gke");
         assert_eq!(rego_path("a.b-c"), "a[\"b-c\"]");

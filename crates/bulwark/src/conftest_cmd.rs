@@ -382,6 +382,51 @@ pub fn doc(args: PolicyDocArgs) -> Result<u8, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::Parser as _;
+
+    fn scan_args(argv: &[&str]) -> ScanArgs {
+        let mut full = vec!["bulwark", "scan"];
+        full.extend_from_slice(argv);
+        match crate::cli::Cli::try_parse_from(full)
+            .expect("parses")
+            .command
+        {
+            crate::cli::Command::Scan(a) => *a,
+            _ => unreachable!("a scan"),
+        }
+    }
+
+    #[test]
+    fn conftest_config_fills_what_flags_leave_open() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let cfg = dir.path().join("conftest.toml");
+        fs_err::write(
+            &cfg,
+            "policy = [\"a\", \"b\"]\nnamespace = \"conftest\"\nfail-on-warn = true\noutput = \"tap\"\n",
+        )
+        .expect("writes");
+        let path = cfg.display().to_string();
+        let mut args = scan_args(&["--conftest-config", &path, "--policy", "p", "x.yaml"]);
+        apply_config(&mut args).expect("applies");
+        assert_eq!(args.policy, vec![PathBuf::from("p")]);
+        assert_eq!(args.namespace, vec!["conftest".to_owned()]);
+        assert_eq!(args.fail_on, Some(SeverityArg::Info));
+        assert_eq!(args.conftest_output, Some(ConftestOutput::Tap));
+
+        fs_err::write(&cfg, "polcy = \"a\"\n").expect("writes");
+        let mut args = scan_args(&["--conftest-config", &path, "x.yaml"]);
+        let err = apply_config(&mut args).expect_err("unknown key");
+        assert!(err.contains("unknown setting `polcy`"), "{err}");
+        fs_err::write(&cfg, "combine = \"yes\"\n").expect("writes");
+        let err = apply_config(&mut args).expect_err("bad type");
+        assert!(err.contains("`combine` must be true or false"), "{err}");
+    }
+
+    #[test]
+    fn blank_targets_parse() {
+        let args = scan_args(&["--policy", "p", "x.yaml", ""]);
+        assert_eq!(args.targets.len(), 2);
+    }
 
     #[test]
     fn metadata_blocks_annotate_packages_and_rules() {
