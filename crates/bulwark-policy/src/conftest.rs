@@ -224,6 +224,7 @@ impl Conftest {
     /// Records a [`RuleTrace`] for every rule query from now on.
     pub fn enable_trace(&mut self) {
         self.graph = Some(RuleGraph::of(&mut self.engine));
+        self.engine.gather_notes();
     }
 
     /// The engine, for static checks of the loaded modules ([`crate::analysis`]).

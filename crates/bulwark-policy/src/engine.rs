@@ -190,8 +190,9 @@ pub struct PolicyEngine {
     engine: regorus::Engine,
     options: EngineOptions,
     modules: Vec<PolicyModule>,
-    /// Messages of `trace(msg)` calls since the last [`PolicyEngine::take_notes`].
-    notes: Arc<std::sync::Mutex<Vec<String>>>,
+    /// Messages of `trace(msg)` calls since the last [`PolicyEngine::take_notes`], when
+    /// gathering them ([`PolicyEngine::gather_notes`]).
+    notes: Arc<std::sync::Mutex<Option<Vec<String>>>>,
 }
 
 impl std::fmt::Debug for PolicyEngine {
@@ -238,7 +239,9 @@ impl PolicyEngine {
                     Some(other) => other.to_string(),
                     None => String::new(),
                 };
-                if let Ok(mut n) = notes.lock() {
+                if let Ok(mut n) = notes.lock()
+                    && let Some(n) = n.as_mut()
+                {
                     n.push(text);
                 }
                 Ok(RegoValue::Bool(true))
@@ -445,11 +448,23 @@ impl PolicyEngine {
         &mut self.engine
     }
 
-    /// The messages of `trace(msg)` calls since the last call.
+    /// Starts keeping the messages of `trace(msg)` calls (for traces and test reports); an
+    /// engine does not keep them otherwise, so a long scan does not pile them up.
+    pub fn gather_notes(&mut self) {
+        if let Ok(mut n) = self.notes.lock()
+            && n.is_none()
+        {
+            *n = Some(Vec::new());
+        }
+    }
+
+    /// The messages of `trace(msg)` calls since the last call (see
+    /// [`PolicyEngine::gather_notes`]).
     pub fn take_notes(&mut self) -> Vec<String> {
         self.notes
             .lock()
-            .map(|mut n| std::mem::take(&mut *n))
+            .ok()
+            .and_then(|mut n| n.as_mut().map(std::mem::take))
             .unwrap_or_default()
     }
 

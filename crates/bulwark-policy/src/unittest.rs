@@ -175,6 +175,7 @@ pub fn run_tests_on(
         return Err(PolicyError::Check { errors: refused });
     }
     let graph = options.trace.then(|| RuleGraph::of(&mut engine));
+    engine.gather_notes();
     let namespaces: Vec<globset::GlobMatcher> = options
         .namespaces
         .iter()
