@@ -450,6 +450,10 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE")]
     pub conftest_config: Option<PathBuf>,
 
+    /// Leave the `EXCP` lines of exceptions out of `--conftest-output stdout`
+    #[arg(long)]
+    pub suppress_exceptions: bool,
+
     /// Print nothing when no finding reaches `--fail-on`
     #[arg(long, short = 'q')]
     pub quiet: bool,

@@ -80,6 +80,10 @@ pub fn apply_config(args: &mut ScanArgs) -> Result<(), String> {
     args.all_namespaces |= flag("all-namespaces")?;
     args.combine |= flag("combine")?;
     args.quiet |= flag("quiet")?;
+    args.suppress_exceptions |= flag("suppress-exceptions")?;
+    if flag("no-color")? && args.color == crate::cli::ColorChoice::Auto {
+        args.color = crate::cli::ColorChoice::Never;
+    }
     args.policy_checks.trace |= flag("trace")?;
     args.policy_checks.strict |= flag("strict")?;
     if args.policy_checks.show_builtin_errors.is_none() && flag("show-builtin-errors")? {

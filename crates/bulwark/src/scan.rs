@@ -289,6 +289,7 @@ fn finish_conftest(
             }
         },
         trace: args.policy_checks.trace,
+        suppress_exceptions: args.suppress_exceptions,
         ..ConftestOptions::default()
     };
     for p in &outcome.prints {

@@ -4,6 +4,8 @@
 //! - `conftest test [flags] FILE...` → `bulwark scan --only-policies --policy DIR [flags] FILE...`
 //!   (conftest's default policy folder `policy` when no `-p` is given);
 //! - `conftest verify [flags]` → `bulwark policy test DIR... [flags]`;
+//! - `conftest parse|reformat ...` → `bulwark policy parse|reformat ...`;
+//! - `conftest doc ...` → `bulwark policy doc ... --output SCRATCH` (the corpus is read-only);
 //! - `conftest --version` / `--help` → `bulwark --version` / `--help`.
 //!
 //! Each case that needs nothing beyond a local run (no network, plugin, jq, git or temp-dir
@@ -207,8 +209,9 @@ fn plan(step: &Value, root: &Path, cwd: &Path, scratch: &Path) -> Plan {
             "--parser" if !verify => flags.extend(["--parser".into(), v()]),
             "--rego-version" => flags.extend(["--rego-version".into(), v()]),
             "--fail-on-warn" if !verify => flags.extend(["--fail-on".into(), "info".into()]),
-            // Display-only flags: bulwark prints no colours into a pipe and no exception lines.
-            "--no-color" | "--suppress-exceptions" => {}
+            // bulwark prints no colours into a pipe.
+            "--no-color" => {}
+            "--suppress-exceptions" if !verify => flags.push("--suppress-exceptions".into()),
             "-o" | "--output" if verify => flags.extend(["--output".into(), v()]),
             "-o" | "--output" => flags.extend(["--conftest-output".into(), v()]),
             "--report" if verify => flags.extend(["--report".into(), v()]),
