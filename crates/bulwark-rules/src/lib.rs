@@ -10,6 +10,7 @@ mod context;
 pub mod dockerfile;
 mod engine;
 pub mod kubernetes;
+pub mod policy;
 mod registry;
 pub mod secrets;
 pub mod supply_chain;
@@ -25,4 +26,4 @@ pub use engine::{
     DockerfileInput, KubernetesFile, ScanOptions, scan_dockerfiles, scan_kubernetes_files,
 };
 pub use registry::{Check, Rule, all_rules, find_rule};
-pub use suppress::{apply_config, suppress_from_feeding_file, yaml_extent};
+pub use suppress::{apply_config, suppress_from_feeding_file, unusable_suppressions, yaml_extent};

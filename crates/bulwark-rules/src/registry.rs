@@ -46,6 +46,7 @@ fn registry() -> &'static (Vec<&'static Rule>, HashMap<&'static str, &'static Ru
             .chain(crate::secrets::RULES.iter().copied())
             .chain(crate::dockerfile::RULES.iter().copied())
             .chain(crate::supply_chain::RULES.iter().copied())
+            .chain(crate::policy::RULES.iter().copied())
             .chain(crate::engine::ENGINE_RULES.iter())
             .collect();
         v.sort_by_key(|r| r.meta.code);

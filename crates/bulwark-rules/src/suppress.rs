@@ -61,20 +61,14 @@ fn today_string(today: jiff::civil::Date) -> String {
     today.to_string()
 }
 
-/// Applies the file's `# bulwark:ignore` comments. `extent` gives the lines an own-line
-/// comment covers from the first content line after it. Returns findings about unusable
-/// suppressions (no reason, expired).
-fn apply_inline(
-    file: &SourceFile,
-    findings: &mut [Finding],
-    today: jiff::civil::Date,
-    extent: impl Fn(u32) -> Option<(u32, u32)>,
-) -> Vec<Finding> {
-    let mut extra = Vec::new();
+/// Findings about the `# bulwark:ignore` comments of `file` that are not honoured: without a
+/// reason (`CFG001`) or past their `until=` date (`CFG002`).
+pub fn unusable_suppressions(file: &SourceFile, today: jiff::civil::Date) -> Vec<Finding> {
+    let mut out = Vec::new();
     for s in parse_inline_suppressions(file.text()) {
         let loc = Location::new(file.path(), file.span(s.start, s.end));
         if s.reason.is_none() {
-            extra.push(
+            out.push(
                 Finding::new(
                     &SUPPRESSION_WITHOUT_REASON,
                     format!(
@@ -85,10 +79,8 @@ fn apply_inline(
                 )
                 .with_label("add the reason after the rule codes"),
             );
-            continue;
-        }
-        if s.is_expired(today) {
-            extra.push(Finding::new(
+        } else if s.is_expired(today) {
+            out.push(Finding::new(
                 &EXPIRED_SUPPRESSION,
                 format!(
                     "suppression of {} expired on {} (today is {})",
@@ -98,8 +90,25 @@ fn apply_inline(
                 ),
                 loc,
             ));
+        }
+    }
+    out
+}
+
+/// Applies the file's `# bulwark:ignore` comments. `extent` gives the lines an own-line
+/// comment covers from the first content line after it. Returns findings about unusable
+/// suppressions (no reason, expired).
+fn apply_inline(
+    file: &SourceFile,
+    findings: &mut [Finding],
+    today: jiff::civil::Date,
+    extent: impl Fn(u32) -> Option<(u32, u32)>,
+) -> Vec<Finding> {
+    for s in parse_inline_suppressions(file.text()) {
+        if s.reason.is_none() || s.is_expired(today) {
             continue;
         }
+        let loc = Location::new(file.path(), file.span(s.start, s.end));
         let (from, to) = if s.own_line {
             match next_content_line(file, s.line).and_then(&extent) {
                 Some(range) => range,
@@ -122,7 +131,7 @@ fn apply_inline(
             }
         }
     }
-    extra
+    unusable_suppressions(file, today)
 }
 
 /// Suppresses a finding by the `bulwark:ignore` comments of a file that fed it rather than

@@ -1,7 +1,8 @@
 //! Random RSA primes, found much faster than `rsa::RsaPrivateKey::new` does: random odd
 //! candidates with the top two bits set, a sieve over a window of candidates by the odd primes
-//! below 2^16 (which also drops `p ≡ 1 mod 65537`, so `gcd(65537, p-1) = 1`), then Miller–Rabin
-//! with a fixed-size Montgomery exponentiation — base 2 first, then random bases, as many rounds
+//! below 2^16 or 2^20 (which also drops `p ≡ 1 mod 65537`, so `gcd(65537, p-1) = 1`), then
+//! Miller–Rabin with a fixed-size Montgomery exponentiation — base 2 first (its
+//! multiplications are doublings), then random bases, as many rounds
 //! as FIPS 186-5 table B.1 asks for (Go's `crypto/rsa` uses the same table). The search runs
 //! on every available core: each worker tests its own random candidates and the first two
 //! suitable primes found make the pair.
@@ -21,21 +22,28 @@ pub(crate) const E: u32 = 65537;
 /// are about 1420 apart, so a window usually holds several.
 const WINDOW: usize = 1 << 13;
 
-/// Odd primes below 2^16, computed once.
-fn small_primes() -> &'static [u32] {
-    static PRIMES: OnceLock<Vec<u32>> = OnceLock::new();
-    PRIMES.get_or_init(sieve_small_primes)
+/// Odd primes below the sieve bound for candidates of `bits` bits, computed once per bound.
+/// A higher bound leaves fewer candidates for Miller–Rabin (the survivors shrink as
+/// `1 / ln(bound)`) but costs one remainder per prime and window; 2^20 pays off for 2048-bit
+/// primes, where one Miller–Rabin round costs as much as ~25,000 remainders, 2^16 below.
+fn small_primes(bits: usize) -> &'static [SmallPrime] {
+    static BELOW_2_16: OnceLock<Vec<SmallPrime>> = OnceLock::new();
+    static BELOW_2_20: OnceLock<Vec<SmallPrime>> = OnceLock::new();
+    if bits >= 1536 {
+        BELOW_2_20.get_or_init(|| odd_primes_below(1 << 20))
+    } else {
+        BELOW_2_16.get_or_init(|| odd_primes_below(1 << 16))
+    }
 }
 
-fn sieve_small_primes() -> Vec<u32> {
-    const LIMIT: usize = 1 << 16;
-    let mut composite = vec![false; LIMIT];
-    let mut primes = Vec::with_capacity(6542);
-    for i in 3..LIMIT {
-        if i % 2 == 1 && !composite[i] {
-            primes.push(u32::try_from(i).unwrap_or(u32::MAX));
+fn odd_primes_below(limit: usize) -> Vec<SmallPrime> {
+    let mut composite = vec![false; limit];
+    let mut primes = Vec::new();
+    for i in (3..limit).step_by(2) {
+        if !composite[i] {
+            primes.push(SmallPrime::new(u32::try_from(i).unwrap_or(u32::MAX)));
             let mut j = i * i;
-            while j < LIMIT {
+            while j < limit {
                 composite[j] = true;
                 j += 2 * i;
             }
@@ -44,24 +52,56 @@ fn sieve_small_primes() -> Vec<u32> {
     primes
 }
 
+/// A small odd prime with its Barrett constant, so remainders take two multiplications
+/// instead of a division.
+#[derive(Clone, Copy)]
+struct SmallPrime {
+    p: u64,
+    /// `⌊(2^64 - 1) / p⌋`.
+    m: u64,
+}
+
+impl SmallPrime {
+    fn new(p: u32) -> Self {
+        let p = u64::from(p.max(1));
+        Self { p, m: u64::MAX / p }
+    }
+
+    /// `v mod p` for any `v`: the estimated quotient `⌊v·m / 2^64⌋` is at most two short.
+    #[inline(always)]
+    fn reduce(self, v: u64) -> u64 {
+        let q = ((u128::from(v) * u128::from(self.m)) >> 64) as u64;
+        let mut r = v - q * self.p;
+        while r >= self.p {
+            r -= self.p;
+        }
+        r
+    }
+
+    /// `x mod p` for little-endian limbs `x` (`p` below 2^32).
+    fn rem(self, x: &[u64]) -> u64 {
+        let mut r = 0u64;
+        for &limb in x.iter().rev() {
+            r = self.reduce((r << 32) | (limb >> 32));
+            r = self.reduce((r << 32) | (limb & 0xffff_ffff));
+        }
+        r
+    }
+
+    /// The first `k` with `base + 2k ≡ 0 (mod p)`: `k ≡ -r·2⁻¹`, and `2⁻¹ = (p+1)/2`.
+    fn first_multiple(self, base: &[u64]) -> usize {
+        let r = self.rem(base);
+        let k = self.reduce(self.reduce(self.p - r) * self.p.div_ceil(2));
+        usize::try_from(k).unwrap_or(usize::MAX)
+    }
+}
+
 /// Little-endian 64-bit limbs of a fixed width.
 type Limbs<const N: usize> = [u64; N];
 
 fn to_biguint(x: &[u64]) -> BigUint {
     let bytes: Vec<u8> = x.iter().flat_map(|l| l.to_le_bytes()).collect();
     BigUint::from_bytes_le(&bytes)
-}
-
-/// `x mod p` for a small `p` (below 2^32).
-fn rem_small(x: &[u64], p: u32) -> u32 {
-    let p = u64::from(p);
-    let mut r = 0u64;
-    for &limb in x.iter().rev() {
-        r = ((r << 32) | (limb >> 32)) % p;
-        r = ((r << 32) | (limb & 0xffff_ffff)) % p;
-    }
-    // r < p < 2^32.
-    u32::try_from(r).unwrap_or(0)
 }
 
 #[inline(always)]
@@ -207,47 +247,86 @@ impl<const N: usize> Mont<N> {
     }
 
     /// `a²·R⁻¹ mod m`: the product with each cross term computed once, then reduced.
+    /// Both passes work on two rows at once with a carry chain each: the rows are
+    /// independent enough (row `i + 1` only lags one word behind row `i`) that the processor
+    /// overlaps the two chains, where a single chain waits on its own carries.
     fn sqr(&self, a: &Limbs<N>) -> Limbs<N> {
-        // The 2N-limb square lives on the stack for every size used here (N <= 32).
-        let mut stack = [0u64; 64];
-        let mut heap = Vec::new();
-        let t = if 2 * N <= stack.len() {
-            &mut stack[..2 * N]
-        } else {
-            heap.resize(2 * N, 0);
-            &mut heap[..]
-        };
-        // Cross terms a[i]·a[j], i < j.
-        for i in 0..N {
+        const { assert!(N <= 32, "squares of up to 2048 bits") };
+        let mut t = [0u64; 64];
+        // Cross terms a[i]·a[j], i < j: row i adds a[i]·a[j] at t[i + j] and ends at t[i + N].
+        let mut i = 0;
+        while i + 3 <= N {
+            let (x, y) = (a[i], a[i + 1]);
+            let (v, mut ca) = mac(t[2 * i + 1], x, a[i + 1], 0);
+            t[2 * i + 1] = v;
+            (t[2 * i + 2], ca) = mac(t[2 * i + 2], x, a[i + 2], ca);
+            let mut cb = 0u64;
+            for j in i + 3..N {
+                let v;
+                (v, ca) = mac(t[i + j], x, a[j], ca);
+                (t[i + j], cb) = mac(v, y, a[j - 1], cb);
+            }
+            t[i + N] = ca;
+            (t[i + N], cb) = mac(t[i + N], y, a[N - 1], cb);
+            t[i + N + 1] = cb;
+            i += 2;
+        }
+        while i < N {
             let mut c = 0u64;
-            let row = &mut t[2 * i + 1..i + N];
-            for (tj, &aj) in row.iter_mut().zip(&a[i + 1..]) {
-                (*tj, c) = mac(*tj, a[i], aj, c);
+            for j in i + 1..N {
+                (t[i + j], c) = mac(t[i + j], a[i], a[j], c);
             }
             t[i + N] = c;
+            i += 1;
         }
         // Double them, then add the squares a[i]².
         let mut carry = 0u64;
-        for v in t.iter_mut() {
+        for v in t[..2 * N].iter_mut() {
             let x = *v;
             *v = (x << 1) | carry;
             carry = x >> 63;
         }
         let mut c = 0u64;
-        for (pair, &ai) in t.chunks_exact_mut(2).zip(a) {
+        for (pair, &ai) in t[..2 * N].chunks_exact_mut(2).zip(a) {
             let (v, c1) = mac(pair[0], ai, ai, c);
             pair[0] = v;
             let (v, c2) = pair[1].overflowing_add(c1);
             pair[1] = v;
             c = u64::from(c2);
         }
-        // Montgomery reduction of the 2N-limb square (below m·R).
+        // Montgomery reduction of the 2N-limb square (below m·R): row i clears t[i] by adding
+        // q·m at t[i..], its carry going to t[i + N] and `extra` (the carry into t[i + N + 1]).
+        let m = &self.m;
         let mut extra = 0u64;
-        for i in 0..N {
+        let mut i = 0;
+        while i + 2 <= N {
+            let qa = t[i].wrapping_mul(self.m_inv);
+            let (_, mut ca) = mac(t[i], qa, m[0], 0);
+            let mut v;
+            (v, ca) = mac(t[i + 1], qa, m[1 % N], ca);
+            let qb = v.wrapping_mul(self.m_inv);
+            let (_, mut cb) = mac(v, qb, m[0], 0);
+            for k in 2..N {
+                (v, ca) = mac(t[i + k], qa, m[k], ca);
+                (t[i + k], cb) = mac(v, qb, m[k - 1], cb);
+            }
+            // Row i's end, then row i + 1's last word and end.
+            let (s, o1) = t[i + N].overflowing_add(ca);
+            let (s, o2) = s.overflowing_add(extra);
+            let carry_a = u64::from(o1) + u64::from(o2);
+            (v, cb) = mac(s, qb, m[N - 1], cb);
+            t[i + N] = v;
+            let (s, o1) = t[i + N + 1].overflowing_add(cb);
+            let (s, o2) = s.overflowing_add(carry_a);
+            t[i + N + 1] = s;
+            extra = u64::from(o1) + u64::from(o2);
+            i += 2;
+        }
+        if i < N {
             let q = t[i].wrapping_mul(self.m_inv);
             let mut c = 0u64;
-            for (tk, &mj) in t[i..i + N].iter_mut().zip(&self.m) {
-                (*tk, c) = mac(*tk, q, mj, c);
+            for k in 0..N {
+                (t[i + k], c) = mac(t[i + k], q, m[k], c);
             }
             let (s, o1) = t[i + N].overflowing_add(c);
             let (s, o2) = s.overflowing_add(extra);
@@ -255,7 +334,7 @@ impl<const N: usize> Mont<N> {
             extra = u64::from(o1) + u64::from(o2);
         }
         let mut out = [0u64; N];
-        out.copy_from_slice(&t[N..]);
+        out.copy_from_slice(&t[N..2 * N]);
         if geq(&out, extra, &self.m) {
             sub_assign(&mut out, &self.m);
         }
@@ -264,6 +343,23 @@ impl<const N: usize> Mont<N> {
 
     fn to_mont(&self, a: &Limbs<N>) -> Limbs<N> {
         self.mul(a, &self.r2)
+    }
+
+    /// `2^exp` in Montgomery form: square-and-multiply where each multiplication by the base
+    /// is a doubling, so only the squarings cost anything.
+    fn pow2(&self, exp: &Limbs<N>) -> Limbs<N> {
+        let mut acc = self.one;
+        let mut started = false;
+        for i in (0..bit_len(exp)).rev() {
+            if started {
+                acc = self.sqr(&acc);
+            }
+            if (exp[i / 64] >> (i % 64)) & 1 == 1 {
+                self.double(&mut acc);
+                started = true;
+            }
+        }
+        acc
     }
 
     /// `base^exp` with `base` and the result in Montgomery form; 5-bit sliding window.
@@ -343,14 +439,11 @@ fn probably_prime<const N: usize>(n: &Limbs<N>, rounds: usize, rng: &mut impl Rn
     sub_assign(&mut minus_one, &mont.one);
     let bits = bit_len(n);
     for round in 0..rounds {
-        let base = if round == 0 {
-            let mut two = [0u64; N];
-            two[0] = 2;
-            two
+        let mut x = if round == 0 {
+            mont.pow2(&d)
         } else {
-            random_base(n, bits, rng)
+            mont.pow(&mont.to_mont(&random_base(n, bits, rng)), &d)
         };
-        let mut x = mont.pow(&mont.to_mont(&base), &d);
         if x == mont.one || x == minus_one {
             continue;
         }
@@ -425,7 +518,7 @@ fn mask_to<const N: usize>(x: &mut Limbs<N>, bits: usize) {
 /// A random prime `p` of exactly `64N` bits with its top two bits set and
 /// `gcd(p - 1, 65537) = 1`, or `None` once `stop` is set.
 fn random_prime<const N: usize>(
-    small: &[u32],
+    small: &[SmallPrime],
     rng: &mut impl RngCore,
     stop: &AtomicBool,
 ) -> Option<Limbs<N>> {
@@ -440,23 +533,19 @@ fn random_prime<const N: usize>(
         // 2·WINDOW of 2^bits, which is checked per candidate.
         sieve.fill(false);
         for &p in small {
-            let r = rem_small(&base, p);
-            // base + 2k ≡ 0 (mod p) ⇔ k ≡ -r·2⁻¹ (mod p), and 2⁻¹ = (p+1)/2.
-            let inv2 = u64::from(p.div_ceil(2));
-            let start = (u64::from(p - r) % u64::from(p)) * inv2 % u64::from(p);
-            let mut k = usize::try_from(start).unwrap_or(usize::MAX);
-            let step = p as usize;
+            let step = usize::try_from(p.p).unwrap_or(usize::MAX);
+            let mut k = p.first_multiple(&base);
             while k < WINDOW {
                 sieve[k] = true;
                 k += step;
             }
         }
-        // p ≡ 1 (mod 65537) would make 65537 divide p - 1.
+        // p ≡ 1 (mod 65537) would make 65537 divide p - 1: base + 2k ≡ 1 ⇔ base - 1 + 2k ≡ 0.
         {
-            let m = u64::from(E);
-            let r = u64::from(rem_small(&base, E));
-            let start = ((m + 1 - r) % m) * m.div_ceil(2) % m;
-            let mut k = usize::try_from(start).unwrap_or(usize::MAX);
+            let mut below = base;
+            below[0] -= 1;
+            let e = SmallPrime::new(E);
+            let mut k = e.first_multiple(&below);
             while k < WINDOW {
                 sieve[k] = true;
                 k += E as usize;
@@ -501,7 +590,7 @@ fn far_apart<const N: usize>(p: &Limbs<N>, q: &Limbs<N>) -> bool {
 }
 
 fn prime_pair<const N: usize>() -> (BigUint, BigUint) {
-    let small = small_primes();
+    let small = small_primes(64 * N);
     let stop = AtomicBool::new(false);
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
     let (tx, rx) = mpsc::channel::<Limbs<N>>();
@@ -580,27 +669,80 @@ mod tests {
         }
     }
 
-    #[test]
-    fn squaring_matches_multiplication() {
-        let mut rng = OsRng;
+    fn squaring_matches_multiplication_at<const N: usize>(rng: &mut OsRng) {
         for _ in 0..50 {
-            let mut m = random_limbs::<5>(&mut rng);
+            let mut m = random_limbs::<N>(rng);
             m[0] |= 1;
-            m[4] |= 1 << 63;
+            m[N - 1] |= 1 << 63;
             let mont = Mont::new(m);
-            let mut a = random_limbs::<5>(&mut rng);
-            a[4] &= !(1 << 63);
-            assert_eq!(mont.sqr(&a), mont.mul(&a, &a));
+            let mut a = random_limbs::<N>(rng);
+            a[N - 1] &= !(1 << 63);
+            assert_eq!(mont.sqr(&a), mont.mul(&a, &a), "N = {N}");
         }
-        let m = [u64::MAX; 3];
+        // The largest operands: every limb all ones.
+        let m = [u64::MAX; N];
         let mont = Mont::new(m);
         let mut a = m;
         a[0] -= 1;
-        assert_eq!(mont.sqr(&a), mont.mul(&a, &a));
+        assert_eq!(mont.sqr(&a), mont.mul(&a, &a), "N = {N}");
+    }
+
+    #[test]
+    fn squaring_matches_multiplication_at_every_size() {
+        let mut rng = OsRng;
+        squaring_matches_multiplication_at::<1>(&mut rng);
+        squaring_matches_multiplication_at::<2>(&mut rng);
+        squaring_matches_multiplication_at::<3>(&mut rng);
+        squaring_matches_multiplication_at::<4>(&mut rng);
+        squaring_matches_multiplication_at::<7>(&mut rng);
+        squaring_matches_multiplication_at::<16>(&mut rng);
+        squaring_matches_multiplication_at::<32>(&mut rng);
+    }
+
+    #[test]
+    fn powers_of_two_match_modpow() {
+        let mut rng = OsRng;
+        for _ in 0..8 {
+            let mut m = random_limbs::<6>(&mut rng);
+            m[0] |= 1;
+            let e = random_limbs::<6>(&mut rng);
+            let mont = Mont::new(m);
+            let mut one = [0u64; 6];
+            one[0] = 1;
+            let got = to_biguint(&mont.mul(&mont.pow2(&e), &one));
+            let want = BigUint::from(2u32).modpow(&to_biguint(&e), &to_biguint(&m));
+            assert_eq!(got, want);
+        }
     }
 
     fn mont_reduce_input(b: &Limbs<4>, m: &Limbs<4>) -> Limbs<4> {
         limbs::<4>(&(to_biguint(b) % to_biguint(m)))
+    }
+
+    #[test]
+    fn barrett_remainders_match_division() {
+        let mut rng = OsRng;
+        for p in [3u32, 5, 65537, 65521, 1_048_573, u32::MAX] {
+            let sp = SmallPrime::new(p);
+            for v in [0, 1, u64::from(p) - 1, u64::from(p), u64::MAX, u64::MAX - 1] {
+                assert_eq!(sp.reduce(v), v % u64::from(p), "{v} mod {p}");
+            }
+            for _ in 0..1000 {
+                let v = rng.next_u64();
+                assert_eq!(sp.reduce(v), v % u64::from(p), "{v} mod {p}");
+            }
+            let x = random_limbs::<32>(&mut rng);
+            let want = to_biguint(&x) % BigUint::from(p);
+            assert_eq!(BigUint::from(sp.rem(&x)), want);
+            // base + 2k is a multiple of p at the first multiple.
+            let mut base = x;
+            base[0] |= 1;
+            if p % 2 == 1 {
+                let k = sp.first_multiple(&base);
+                let at = to_biguint(&base) + BigUint::from(2 * k);
+                assert_eq!(at % BigUint::from(p), BigUint::from(0u32));
+            }
+        }
     }
 
     #[test]

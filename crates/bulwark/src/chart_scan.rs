@@ -15,8 +15,8 @@ use bulwark_helm::{
     check_installable, load, parse_values, prepare, render_traced,
 };
 use bulwark_rules::{
-    KubernetesFile, ScanOptions, apply_config, scan_kubernetes_files, suppress_from_feeding_file,
-    yaml_extent,
+    KubernetesFile, ScanOptions, apply_config, find_rule, scan_kubernetes_files,
+    suppress_from_feeding_file, unusable_suppressions, yaml_extent,
 };
 
 use crate::cli::ScanArgs;
@@ -253,6 +253,7 @@ fn scan_variant(
             findings.push(f);
         }
     }
+    report_unusable_suppressions(&sources, &mut findings, opts);
     apply_config(&mut findings, opts.config, opts.today);
     let mut shown: Vec<SourceFile> = sources.files().cloned().collect();
     shown.extend(files.into_iter().map(|k| k.file));
@@ -265,6 +266,38 @@ fn scan_variant(
         },
         shown,
     )
+}
+
+/// Reports the `bulwark:ignore` comments of the chart's templates (`#` and Go comments, in
+/// rendered parts or not) and values files that are not honoured — no reason (`CFG001`),
+/// past their date (`CFG002`) — once each, beside those already found in the rendered output.
+fn report_unusable_suppressions(
+    sources: &ChartSources,
+    findings: &mut Vec<Finding>,
+    opts: &ScanOptions<'_>,
+) {
+    let key = |f: &Finding| {
+        (
+            f.rule.clone(),
+            f.location.path.clone(),
+            f.location.start_line,
+        )
+    };
+    let mut seen: HashSet<(String, String, u32)> = findings.iter().map(key).collect();
+    for file in sources.files() {
+        if !file.text().contains("bulwark:ignore") {
+            continue;
+        }
+        let comments = sources
+            .template_comments(file.path())
+            .unwrap_or_else(|| file.clone());
+        for f in unusable_suppressions(&comments, opts.today) {
+            let enabled = find_rule(&f.rule).is_none_or(|r| opts.config.is_enabled(r));
+            if enabled && seen.insert(key(&f)) {
+                findings.push(f);
+            }
+        }
+    }
 }
 
 /// Parses a rendered template. Helm splits documents at any `---` that starts a line, even

@@ -15,26 +15,14 @@
 use std::path::PathBuf;
 
 use bulwark_core::{
-    Finding, InputError, Location, RuleFamily, RuleMeta, Severity, Suppression, SuppressionKind,
-    TargetKind, TargetReport,
+    Finding, InputError, Location, Severity, Suppression, SuppressionKind, TargetKind, TargetReport,
 };
 use bulwark_k8s::objects_in;
 use bulwark_policy::engine::EngineOptions;
 use bulwark_policy::gatekeeper::{EnforcementAction, Gatekeeper, GatekeeperError};
 use bulwark_rules::{Config, KubernetesFile, missing_span};
 
-/// A violation of a Gatekeeper constraint.
-pub static GATEKEEPER_VIOLATION: RuleMeta = RuleMeta {
-    code: "POL003",
-    name: "gatekeeper-violation",
-    family: RuleFamily::Policy,
-    severity: Severity::High,
-    summary: "an object violates a Gatekeeper constraint",
-    help: "change the object so its constraint's template passes, or leave it out with the constraint's `match`",
-    aliases: &[],
-    compliance: &[],
-    docs: "A Constraint found among the `--policy` inputs matches this object and its ConstraintTemplate's `violation` rule returned a message. `enforcementAction: warn` lowers the finding to info; `dryrun` reports it suppressed.",
-};
+pub use bulwark_rules::policy::GATEKEEPER_VIOLATION;
 
 /// Templates and constraints read from the policy inputs, and the errors of bad ones.
 pub struct Loaded {

@@ -8,8 +8,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use bulwark_core::{
-    Finding, InputError, Location, Resource, RuleFamily, RuleMeta, Severity, SourceFile, Span,
-    TargetKind, TargetReport,
+    Finding, InputError, Location, Resource, RuleMeta, Severity, SourceFile, Span, TargetKind,
+    TargetReport,
 };
 use bulwark_policy::conftest::{Conftest, Counts, LoadOptions, NamespaceSelection, RuleMessage};
 use bulwark_policy::engine::{EngineOptions, SyntaxMode};
@@ -22,31 +22,7 @@ use bulwark_rules::Config;
 
 use crate::cli::{RegoVersionArg, ScanArgs};
 
-/// A `deny`/`violation` result of a conftest-mode policy.
-pub static POLICY_DENY: RuleMeta = RuleMeta {
-    code: "POL001",
-    name: "policy-deny",
-    family: RuleFamily::Policy,
-    severity: Severity::High,
-    summary: "a Rego policy's `deny` or `violation` rule fired",
-    help: "change the input so the policy passes, or add an `exception` to the policy",
-    aliases: &[],
-    compliance: &[],
-    docs: "A `deny`/`violation` rule of a policy given with `--policy` returned a message for this input.",
-};
-
-/// A `warn` result of a conftest-mode policy.
-pub static POLICY_WARN: RuleMeta = RuleMeta {
-    code: "POL002",
-    name: "policy-warn",
-    family: RuleFamily::Policy,
-    severity: Severity::Info,
-    summary: "a Rego policy's `warn` rule fired",
-    help: "review the warning; `--fail-on info` makes warnings fail the scan",
-    aliases: &[],
-    compliance: &[],
-    docs: "A `warn` rule of a policy given with `--policy` returned a message for this input.",
-};
+pub use bulwark_rules::policy::{POLICY_DENY, POLICY_WARN};
 
 /// What the policies produced.
 pub struct PolicyOutcome {

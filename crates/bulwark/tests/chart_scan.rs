@@ -181,6 +181,100 @@ fn values_files_and_set_flags_feed_the_render_and_are_named() {
 }
 
 #[test]
+fn suppressions_without_reason_or_expired_in_templates_and_values_are_reported() {
+    let d = tempfile::tempdir().unwrap();
+    let src = crate_dir().join(WEB);
+    for entry in walk(&src) {
+        let rel = entry
+            .strip_prefix(&src)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let mut text = std::fs::read_to_string(&entry).unwrap();
+        if rel == "templates/deployment.yaml" {
+            // A Go comment (gone from the rendered output) without a reason, and an
+            // expired `#` comment in a part that default values do not render.
+            text = text.replacen(
+                "  template:\n",
+                "  template:\n    {{- /* bulwark:ignore KUB010 */}}\n    {{- if .Values.never }}\n    # bulwark:ignore KUB050 until=2020-01-01 pinned later\n    {{- end }}\n",
+                1,
+            );
+        }
+        if rel == "values.yaml" {
+            text = text.replacen(
+                "securityContext:\n",
+                "securityContext: # bulwark:ignore KUB010\n",
+                1,
+            );
+        }
+        write(d.path(), &rel, &text);
+    }
+    let out = bulwark(
+        &[
+            "scan",
+            d.path().to_str().unwrap(),
+            "--no-ci-values",
+            "--format",
+            "json",
+        ],
+        d.path(),
+    );
+    let r = json(&out);
+    let t = &r["targets"][0];
+    let at = |f: &serde_json::Value| {
+        (
+            f["location"]["path"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .take(2)
+                .collect::<Vec<_>>()
+                .join("<"),
+            f["location"]["start_line"].as_u64().unwrap(),
+        )
+    };
+    let mut cfg001: Vec<_> = findings(t, "CFG001").into_iter().map(at).collect();
+    cfg001.sort();
+    assert_eq!(
+        cfg001,
+        [
+            ("deployment.yaml<templates".to_owned(), 13),
+            (
+                "values.yaml<".to_owned() + d.path().file_name().unwrap().to_str().unwrap(),
+                11
+            ),
+        ],
+        "{t}"
+    );
+    let cfg002: Vec<_> = findings(t, "CFG002").into_iter().map(at).collect();
+    assert_eq!(
+        cfg002,
+        [("deployment.yaml<templates".to_owned(), 15)],
+        "{t}"
+    );
+    // Neither reasonless comment hides the privileged container.
+    let kub010 = findings(t, "KUB010");
+    assert!(
+        !kub010.is_empty() && kub010.iter().all(|f| f["suppressed"].is_null()),
+        "{t}"
+    );
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
 fn chart_archives_are_rendered_and_point_inside_the_archive() {
     let d = tempfile::tempdir().unwrap();
     let tgz = d.path().join("web-0.1.0.tgz");
