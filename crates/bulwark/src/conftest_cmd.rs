@@ -58,11 +58,11 @@ pub fn apply_config(args: &mut ScanArgs) -> Result<(), String> {
     };
     for key in table.keys() {
         if !KNOWN_KEYS.contains(&key.as_str()) {
-            return Err(format!(
-                "{}: unknown setting `{key}`: bulwark reads {}",
+            eprintln!(
+                "warning: {}: setting `{key}` is not read by bulwark (it reads {})",
                 path.display(),
                 KNOWN_KEYS.join(", ")
-            ));
+            );
         }
     }
     if args.policy.is_empty() {
@@ -76,6 +76,20 @@ pub fn apply_config(args: &mut ScanArgs) -> Result<(), String> {
     }
     if args.parser.is_none() {
         args.parser = strings("parser")?.into_iter().next();
+    }
+    if args.proto_file_dirs.is_empty() {
+        args.proto_file_dirs = strings("proto-file-dirs")?
+            .into_iter()
+            .map(PathBuf::from)
+            .collect();
+    }
+    if args.rego_version.is_none() {
+        args.rego_version = match strings("rego-version")?.first().map(String::as_str) {
+            None => None,
+            Some("v0") => Some(crate::cli::RegoVersionArg::V0),
+            Some("v1") => Some(crate::cli::RegoVersionArg::V1),
+            Some(_) => return Err(bad("rego-version", "\"v0\" or \"v1\"")),
+        };
     }
     args.all_namespaces |= flag("all-namespaces")?;
     args.combine |= flag("combine")?;
@@ -132,6 +146,8 @@ const KNOWN_KEYS: &[&str] = &[
     "output",
     "no-color",
     "suppress-exceptions",
+    "proto-file-dirs",
+    "rego-version",
 ];
 
 /// `bulwark policy parse`: each file as the policies see it, as JSON.
@@ -417,10 +433,10 @@ mod tests {
         assert_eq!(args.fail_on, Some(SeverityArg::Info));
         assert_eq!(args.conftest_output, Some(ConftestOutput::Tap));
 
-        fs_err::write(&cfg, "polcy = \"a\"\n").expect("writes");
         let mut args = scan_args(&["--conftest-config", &path, "x.yaml"]);
-        let err = apply_config(&mut args).expect_err("unknown key");
-        assert!(err.contains("unknown setting `polcy`"), "{err}");
+        fs_err::write(&cfg, "rego-version = \"v2\"\n").expect("writes");
+        let err = apply_config(&mut args).expect_err("bad version");
+        assert!(err.contains("`rego-version` must be"), "{err}");
         fs_err::write(&cfg, "combine = \"yes\"\n").expect("writes");
         let err = apply_config(&mut args).expect_err("bad type");
         assert!(err.contains("`combine` must be true or false"), "{err}");
