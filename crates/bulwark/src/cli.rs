@@ -109,7 +109,7 @@ pub struct PolicyCheckArgs {
 
     /// Make a builtin's error fail the evaluation (and name it) instead of making the
     /// expression undefined
-    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_name = "BOOL")]
     pub show_builtin_errors: Option<bool>,
 
     /// Show how each rule query went: the rules it reaches with their values and the notes

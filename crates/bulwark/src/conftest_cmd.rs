@@ -449,6 +449,15 @@ mod tests {
     }
 
     #[test]
+    fn show_builtin_errors_takes_a_value_only_with_equals() {
+        let args = scan_args(&["--show-builtin-errors", "x.yaml"]);
+        assert_eq!(args.policy_checks.show_builtin_errors, Some(true));
+        assert_eq!(args.targets, vec![PathBuf::from("x.yaml")]);
+        let args = scan_args(&["--show-builtin-errors=false", "x.yaml"]);
+        assert_eq!(args.policy_checks.show_builtin_errors, Some(false));
+    }
+
+    #[test]
     fn metadata_blocks_annotate_packages_and_rules() {
         let text = "# METADATA\n# title: P\npackage main\n\n# METADATA\n# title: R\n# custom:\n#   x: 1\ndeny contains msg if {\n  msg := 1\n}\n";
         let s = sections_of("p.rego", text);
