@@ -43,6 +43,7 @@ pub mod ignore;
 pub mod loader;
 pub mod manifest;
 pub mod metadata;
+pub mod package;
 pub mod render;
 pub mod schema;
 pub mod semver;
@@ -61,6 +62,9 @@ pub use engine::{RenderError, Rendered, Traces, render, render_traced};
 pub use ignore::IgnoreRules;
 pub use loader::{LoadError, LoadLimits, load, load_archive, load_dir, load_files, parse_values};
 pub use metadata::{ChartMetadata, Dependency, ImportValue, Maintainer, ValidationError};
+pub use package::{
+    ChartPackage, PackageError, PackageOptions, metadata_yaml, package_dir, write_chart_archive,
+};
 pub use render::{
     Capabilities, KubeVersion, PrepareError, ReleaseOptions, RenderInput, TemplateRef,
     check_installable, prepare, rendered_template_names, templates,

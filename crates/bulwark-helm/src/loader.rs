@@ -93,7 +93,8 @@ pub fn load_dir(dir: &Path, limits: &LoadLimits) -> Result<Chart, LoadError> {
     let mut rules = IgnoreRules::empty();
     let ignore_file = root.join(".helmignore");
     if ignore_file.is_file() {
-        let text = fs_err::read_to_string(&ignore_file)?;
+        // A byte order mark does not hide the first rule (Helm honours it too).
+        let text = String::from_utf8_lossy(&strip_bom(fs_err::read(&ignore_file)?)).into_owned();
         rules = IgnoreRules::parse(&text).map_err(|source| LoadError::Ignore {
             path: ignore_file.display().to_string(),
             source,

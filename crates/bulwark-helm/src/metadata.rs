@@ -38,6 +38,8 @@ pub struct Dependency {
     pub tags: Vec<String>,
     pub enabled: bool,
     pub import_values: Vec<ImportValue>,
+    /// `import-values` entries as written (numbers as `float64`), for writing the chart back.
+    pub import_values_raw: Vec<Value>,
     pub alias: String,
     pub depends_on: Vec<String>,
 }
@@ -283,14 +285,16 @@ pub fn decode_dependency(node: &Node) -> Result<Option<Dependency>, DecodeError>
             .transpose()?
             .unwrap_or_default())
     };
-    let import_values = match f.get("import-values") {
-        None => Vec::new(),
+    let import_items: &[Node] = match f.get("import-values") {
+        None => &[],
         Some(n) => match &n.kind {
-            NodeKind::Sequence(items) => items.iter().map(decode_import_value).collect(),
-            NodeKind::Scalar(sc) if sc.value == bulwark_yaml::Value::Null => Vec::new(),
+            NodeKind::Sequence(items) => items,
+            NodeKind::Scalar(sc) if sc.value == bulwark_yaml::Value::Null => &[],
             _ => return Err(d.err(n, "import-values", "[]interface {}")),
         },
     };
+    let import_values = import_items.iter().map(decode_import_value).collect();
+    let import_values_raw = import_items.iter().map(Value::from_yaml).collect();
     Ok(Some(Dependency {
         name: s("name")?,
         version: s("version")?,
@@ -307,6 +311,7 @@ pub fn decode_dependency(node: &Node) -> Result<Option<Dependency>, DecodeError>
             .transpose()?
             .unwrap_or(false),
         import_values,
+        import_values_raw,
         alias: s("alias")?,
         depends_on: f
             .get("depends-on")

@@ -1,7 +1,8 @@
 //! The registry client against a real registry (Debian's `docker-registry`, distribution 2.8)
 //! started on 127.0.0.1 for each test: the fixture images pushed with our own push code and
 //! pulled back with the same digests, tags, referrers (tag-schema fallback), multi-platform
-//! indexes, digest verification, Basic (htpasswd) and bearer-token authentication.
+//! indexes, digest verification, Basic (htpasswd) and bearer-token authentication; and the
+//! OCI 1.1 referrers API (which distribution 2.8 lacks) against a stand-in that has it.
 //!
 //! Without the registry binary the tests skip, except under `CI`, where they fail.
 
@@ -13,102 +14,22 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use bulwark_oci::{
     Credentials, EntryKind, Error, Image, ImageSource, OpenOptions, Platform, Reference,
     RegistryClient, RegistryOptions, push_image,
 };
+use bulwark_test::registry::LocalRegistry;
 
-/// A registry process on a free loopback port; stopped (by its own pid) when dropped.
-struct LocalRegistry {
-    child: Child,
-    port: u16,
-    dir: tempfile::TempDir,
+/// The shared test registry (bulwark-test), with a reference helper.
+trait RegistryExt {
+    fn reference(&self, repo_tag: &str) -> Reference;
 }
 
-impl Drop for LocalRegistry {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn registry_binary() -> Option<PathBuf> {
-    let name = std::env::var("REGISTRY_BIN").unwrap_or_else(|_| "docker-registry".into());
-    let found = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|p| p.join(&name))
-            .find(|p| p.is_file())
-    });
-    if found.is_none() {
-        if std::env::var_os("CI").is_some() {
-            panic!("`{name}` is missing: install Debian's docker-registry package");
-        }
-        eprintln!("skipping: `{name}` is not installed (apt-get install docker-registry)");
-    }
-    found
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap_or_else(|e| panic!("{e}"))
-}
-
-impl LocalRegistry {
-    /// Starts a registry; `auth` is the YAML of its `auth:` section (empty for none).
-    fn start(auth: &str) -> Option<LocalRegistry> {
-        let bin = registry_binary()?;
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let port = free_port();
-        let config = format!(
-            "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\n\
-             storage:\n  filesystem:\n    rootdirectory: {root}/storage\n  delete:\n    enabled: true\n\
-             http:\n  addr: 127.0.0.1:{port}\n  secret: bulwark-test\n{auth}",
-            root = dir.path().display()
-        );
-        let config_path = dir.path().join("config.yml");
-        fs_err::write(&config_path, config).unwrap_or_else(|e| panic!("{e}"));
-        let log =
-            fs_err::File::create(dir.path().join("registry.log")).unwrap_or_else(|e| panic!("{e}"));
-        let child = Command::new(bin)
-            .arg("serve")
-            .arg(&config_path)
-            .stdout(Stdio::null())
-            .stderr(Stdio::from(log.into_parts().0))
-            .spawn()
-            .unwrap_or_else(|e| panic!("starting the registry: {e}"));
-        let registry = LocalRegistry { child, port, dir };
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if Instant::now() > deadline {
-                let log = fs_err::read_to_string(registry.dir.path().join("registry.log"))
-                    .unwrap_or_default();
-                panic!("the registry did not start on port {port}: {log}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Some(registry)
-    }
-
+impl RegistryExt for LocalRegistry {
     fn reference(&self, repo_tag: &str) -> Reference {
-        Reference::parse(&format!("127.0.0.1:{}/{repo_tag}", self.port))
-            .unwrap_or_else(|e| panic!("{e}"))
-    }
-
-    /// The stored data of a blob (distribution's filesystem layout).
-    fn blob_path(&self, digest: &str) -> PathBuf {
-        let hex = &digest[7..];
-        self.dir
-            .path()
-            .join("storage/docker/registry/v2/blobs/sha256")
-            .join(&hex[..2])
-            .join(hex)
-            .join("data")
+        Reference::parse(&format!("{}/{repo_tag}", self.host())).unwrap_or_else(|e| panic!("{e}"))
     }
 }
 
@@ -455,7 +376,7 @@ fn basic_auth_with_docker_config_credentials() {
     let err = push_error(&anonymous(), &local, &target);
     assert!(err.contains("401") && err.contains("docker login"), "{err}");
 
-    let host = format!("127.0.0.1:{}", registry.port);
+    let host = format!("127.0.0.1:{}", registry.port());
     let wrong = RegistryClient::new(RegistryOptions {
         docker_config: Some(docker_config(htpasswd_dir.path(), &host, "alice", "wrong")),
         ..RegistryOptions::default()
@@ -484,18 +405,7 @@ struct TokenServer {
 
 impl TokenServer {
     fn start() -> TokenServer {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
-        let port = listener
-            .local_addr()
-            .map(|a| a.port())
-            .unwrap_or_else(|e| panic!("{e}"));
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let log = seen.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let _ = answer_token_request(stream, &log);
-            }
-        });
+        let (port, seen) = serve_loopback(answer_token_request);
         TokenServer { port, seen }
     }
 }
@@ -589,4 +499,188 @@ fn bearer_token_flow_with_a_token_server() {
     );
     // Tokens are cached: a handful of token requests for a whole push and pull.
     assert!(seen.len() <= 6, "{} token requests: {seen:?}", seen.len());
+}
+
+/// One request as an OCI 1.1 registry stand-in saw it.
+#[derive(Debug, Clone)]
+struct SeenRequest {
+    method: String,
+    path: String,
+    accept: String,
+}
+
+/// A registry with the OCI 1.1 referrers API (distribution 2.8 has none): answers
+/// `GET /v2/app/referrers/<digest>` with an index of two referrers of different artifact types
+/// (unfiltered, as registries may), and manifest uploads with the `OCI-Subject` header.
+fn referrers_registry(index: String) -> (u16, Arc<Mutex<Vec<SeenRequest>>>) {
+    serve_loopback(move |stream, log| answer_referrers_request(stream, &index, log))
+}
+
+/// Serves connections on a free loopback port with `answer` (in a thread), which logs what it
+/// saw; returns the port and the log.
+fn serve_loopback<T: Send + 'static>(
+    answer: impl Fn(TcpStream, &Mutex<Vec<T>>) -> std::io::Result<()> + Send + 'static,
+) -> (u16, Arc<Mutex<Vec<T>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+    let port = listener
+        .local_addr()
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let _ = answer(stream, &log);
+        }
+    });
+    (port, seen)
+}
+
+fn answer_referrers_request(
+    mut stream: TcpStream,
+    index: &str,
+    log: &Mutex<Vec<SeenRequest>>,
+) -> std::io::Result<()> {
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line)?;
+    let mut accept = String::new();
+    let mut length = 0usize;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 || line == "\r\n" {
+            break;
+        }
+        let lower = line.to_ascii_lowercase();
+        if let Some(v) = lower.strip_prefix("accept:") {
+            accept = v.trim().to_owned();
+        }
+        if let Some(v) = lower.strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap_or(0);
+        }
+    }
+    let mut body = vec![0u8; length];
+    reader.read_exact(&mut body)?;
+    let mut parts = request_line.split_whitespace();
+    let method = parts.next().unwrap_or("").to_owned();
+    let path = parts.next().unwrap_or("").to_owned();
+    if let Ok(mut l) = log.lock() {
+        l.push(SeenRequest {
+            method: method.clone(),
+            path: path.clone(),
+            accept,
+        });
+    }
+    let digest = format!("sha256:{}", hex_sha256(&body));
+    let (status, headers, body) = match (method.as_str(), path.as_str()) {
+        ("GET", "/v2/") => ("200 OK", String::new(), "{}".to_owned()),
+        ("GET", p) if p.starts_with("/v2/app/referrers/") => (
+            "200 OK",
+            "Content-Type: application/vnd.oci.image.index.v1+json\r\n".to_owned(),
+            index.to_owned(),
+        ),
+        ("PUT", p) if p.starts_with("/v2/app/manifests/") => (
+            "201 Created",
+            format!(
+                "Docker-Content-Digest: {digest}\r\nOCI-Subject: sha256:{}\r\n",
+                "1".repeat(64)
+            ),
+            String::new(),
+        ),
+        _ => (
+            "404 Not Found",
+            String::new(),
+            r#"{"errors":[]}"#.to_owned(),
+        ),
+    };
+    write!(
+        stream,
+        "HTTP/1.1 {status}\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )?;
+    stream.flush()
+}
+
+fn hex_sha256(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[test]
+fn referrers_api_is_used_when_the_registry_has_it() {
+    let subject = format!("sha256:{}", "1".repeat(64));
+    let bundle = "application/vnd.dev.sigstore.bundle.v0.3+json";
+    let index = serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.index.v1+json",
+        "manifests": [
+            {"mediaType": "application/vnd.oci.image.manifest.v1+json",
+             "digest": format!("sha256:{}", "a".repeat(64)), "size": 10, "artifactType": bundle},
+            {"mediaType": "application/vnd.oci.image.manifest.v1+json",
+             "digest": format!("sha256:{}", "b".repeat(64)), "size": 10,
+             "artifactType": "application/spdx+json"},
+        ]
+    })
+    .to_string();
+    let (port, seen) = referrers_registry(index);
+    let client = anonymous();
+    let repo = Reference::parse(&format!("127.0.0.1:{port}/app:1"))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .repository;
+    let found = client
+        .referrers(&repo, &subject, Some(bundle))
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Filtered to the artifact type even though the registry did not filter.
+    assert_eq!(found.manifests.len(), 1);
+    assert_eq!(
+        found.manifests[0].digest,
+        format!("sha256:{}", "a".repeat(64))
+    );
+    let all = client
+        .referrers(&repo, &subject, None)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(all.manifests.len(), 2);
+
+    // A manifest with a subject, accepted with `OCI-Subject`: no fallback tag is written.
+    let manifest =
+        serde_json::json!({"schemaVersion": 2, "subject": {"digest": subject}}).to_string();
+    client
+        .push_referrer(
+            &repo,
+            "application/vnd.oci.image.manifest.v1+json",
+            manifest.as_bytes(),
+            Some(bundle),
+            &subject,
+            BTreeMap::new(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    let seen = seen.lock().map(|s| s.clone()).unwrap_or_default();
+    let api: Vec<&SeenRequest> = seen
+        .iter()
+        .filter(|r| r.path.contains("/referrers/"))
+        .collect();
+    assert_eq!(api.len(), 2, "{seen:?}");
+    assert_eq!(
+        api[0].path,
+        format!(
+            "/v2/app/referrers/{subject}?artifactType=application%2Fvnd.dev.sigstore.bundle.v0.3%2Bjson"
+        )
+    );
+    assert!(
+        api[0]
+            .accept
+            .contains("application/vnd.oci.image.index.v1+json"),
+        "{seen:?}"
+    );
+    let fallback = format!("sha256-{}", "1".repeat(64));
+    assert!(
+        !seen.iter().any(|r| r.path.contains(&fallback)),
+        "the tag-schema fallback was used against a registry with the referrers API: {seen:?}"
+    );
+    let puts: Vec<&SeenRequest> = seen.iter().filter(|r| r.method == "PUT").collect();
+    assert_eq!(puts.len(), 1, "{seen:?}");
 }

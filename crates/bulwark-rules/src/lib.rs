@@ -26,4 +26,5 @@ pub use engine::{
     DockerfileInput, KubernetesFile, ScanOptions, scan_dockerfiles, scan_kubernetes_files,
 };
 pub use registry::{Check, Rule, all_rules, find_rule};
+pub use supply_chain::{ArtifactKind, ArtifactVerdict, artifact_report};
 pub use suppress::{apply_config, suppress_from_feeding_file, unusable_suppressions, yaml_extent};

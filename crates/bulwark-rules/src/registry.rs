@@ -19,6 +19,9 @@ pub enum Check {
     /// Produced by the engine itself (schema validation, suppression checks): the rule exists
     /// for configuration, documentation and reporting.
     Engine,
+    /// Produced from an artifact verification (chart provenance, image signatures) outside
+    /// the object and Dockerfile engines ([`crate::supply_chain::artifact_report`]).
+    Artifact,
 }
 
 /// A built-in rule: metadata plus the function that checks it.

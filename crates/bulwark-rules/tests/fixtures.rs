@@ -1,5 +1,7 @@
 //! Rule fixtures: `tests/fixtures/<FAMILY>/<CODE>[_n].<ext>` (`DKF/` fixtures are
-//! Dockerfiles, the others Kubernetes YAML; leading `#!` lines are the fixture's
+//! Dockerfiles, `SUP/` fixtures chart archives checked against the `.prov` beside them and
+//! `SUP/pubring.gpg` or OCI layout folders (`*.oci`) whose cosign signatures are checked with
+//! `SUP/cosign.pub`, the others Kubernetes YAML; leading `#!` lines are the fixture's
 //! `.bulwark.yaml`). Each fixture is scanned with
 //! every rule enabled; the findings of the rule it is named after are rendered and compared
 //! with the insta snapshot `tests/snapshots/fixtures__<CODE>[_n].snap`. Every rule needs at
@@ -13,8 +15,8 @@ use std::path::Path;
 use bulwark_core::{Finding, Report, SourceFile, TargetKind, TargetReport};
 use bulwark_report::{TableOptions, render_table};
 use bulwark_rules::{
-    Check, Config, DockerfileInput, KubernetesFile, ScanOptions, all_rules, scan_dockerfiles,
-    scan_kubernetes_files,
+    ArtifactKind, ArtifactVerdict, Check, Config, DockerfileInput, KubernetesFile, ScanOptions,
+    all_rules, artifact_report, scan_dockerfiles, scan_kubernetes_files,
 };
 
 /// The findings as a person sees them (the table reporter, no colour, suppressed findings
@@ -49,7 +51,79 @@ fn render(findings: Vec<Finding>, file: &SourceFile) -> String {
     format!("{table}\naliases:\n{}", aliases.join("\n"))
 }
 
+/// A chart archive checked as `bulwark scan --verify --keyring SUP/pubring.gpg` does.
+fn scan_artifact_fixture(path: &Path, rel: &str) -> (SourceFile, Vec<Finding>) {
+    let keyring = bulwark_sign::Keyring::load(&path.with_file_name("pubring.gpg")).unwrap();
+    let prov = path.with_file_name(format!(
+        "{}.prov",
+        path.file_name().unwrap().to_string_lossy()
+    ));
+    let verdict = if !prov.is_file() {
+        ArtifactVerdict::Unsigned {
+            detail: "no provenance file beside it".to_owned(),
+        }
+    } else {
+        // 2026-06-01, as the other fixtures' `today`.
+        match bulwark_sign::provenance::verify_archive_file(path, &keyring, 1_780_272_000) {
+            Ok(v) => ArtifactVerdict::Verified { signer: v.signer },
+            Err(e) => ArtifactVerdict::Invalid {
+                reason: e.to_string().replace(&format!("{}", path.display()), rel),
+            },
+        }
+    };
+    let report = artifact_report(
+        rel,
+        ArtifactKind::ChartArchive,
+        &verdict,
+        &Config::default(),
+    );
+    (
+        SourceFile::new(rel.to_owned(), String::new()),
+        report.findings,
+    )
+}
+
+/// An OCI layout checked as `bulwark scan oci:DIR --require-signature --key SUP/cosign.pub`
+/// does.
+fn scan_image_fixture(path: &Path, rel: &str) -> (SourceFile, Vec<Finding>) {
+    use bulwark_sign::image::{LayoutStore, verify_image};
+    let key = bulwark_sign::CosignPublicKey::from_pem(
+        &std::fs::read_to_string(path.with_file_name("cosign.pub")).unwrap(),
+    )
+    .unwrap();
+    let store = LayoutStore::open(path).unwrap();
+    let image = store.image(None).unwrap();
+    let result = verify_image(&store, &key, &image.digest).unwrap();
+    let verdict = if result.is_verified() {
+        ArtifactVerdict::Verified {
+            signer: "the given key".to_owned(),
+        }
+    } else if result.is_unsigned() {
+        ArtifactVerdict::Unsigned {
+            detail: format!(
+                "{} has no signature tag and no sigstore bundle",
+                image.digest
+            ),
+        }
+    } else {
+        ArtifactVerdict::Invalid {
+            reason: result.reasons(),
+        }
+    };
+    let report = artifact_report(rel, ArtifactKind::Image, &verdict, &Config::default());
+    (
+        SourceFile::new(rel.to_owned(), String::new()),
+        report.findings,
+    )
+}
+
 fn scan_fixture(path: &Path, rel: &str) -> (SourceFile, Vec<Finding>) {
+    if rel.starts_with("SUP/") && path.is_dir() {
+        return scan_image_fixture(path, rel);
+    }
+    if rel.starts_with("SUP/") {
+        return scan_artifact_fixture(path, rel);
+    }
     let text = std::fs::read_to_string(path).unwrap();
     let file = SourceFile::new(rel.to_owned(), text);
     let inline: String = file
@@ -89,6 +163,11 @@ fn fixtures_match_snapshots_and_cover_every_rule() {
             .collect();
         files.sort();
         for path in files {
+            // Beside SUP fixtures: their provenance files and the keyring.
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            if name.ends_with(".prov") || name == "pubring.gpg" || name == "cosign.pub" {
+                continue;
+            }
             let stem = path.file_stem().unwrap().to_string_lossy().to_string();
             let code = stem.split('_').next().unwrap().to_owned();
             let rel = format!(

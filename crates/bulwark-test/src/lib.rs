@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 
 pub mod differential;
+pub mod registry;
 
 /// The shared folder: `$BULWARK_SHARED`, else `<workspace>/../shared`.
 pub fn shared_dir() -> PathBuf {

@@ -34,6 +34,27 @@ pub enum Command {
     Policy(PolicyCommand),
     /// Manage the offline advisory database
     Db(DbArgs),
+    /// Package chart folders into .tgz archives Helm loads (reproducibly), optionally signed
+    #[command(disable_version_flag = true)]
+    Package(PackageArgs),
+    /// Verify a chart archive against its provenance file, or an image's cosign signature
+    Verify(VerifyArgs),
+    /// Sign an image with a cosign key, storing the signature as cosign does
+    Sign(SignArgs),
+    /// Write a cosign key pair (`cosign.key`, password-encrypted, and `cosign.pub`)
+    GenerateKeyPair(KeyPairArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KeyPairArgs {
+    /// Write PREFIX.key and PREFIX.pub
+    #[arg(long, value_name = "PREFIX", default_value = "cosign")]
+    pub output_key_prefix: PathBuf,
+
+    /// File whose first line is the password (`-` for standard input) [default:
+    /// $COSIGN_PASSWORD, else empty]
+    #[arg(long, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -465,6 +486,24 @@ pub struct ScanArgs {
 
     #[command(flatten)]
     pub policy_checks: PolicyCheckArgs,
+
+    /// Require a valid Helm provenance file (`.prov`) beside every chart archive
+    #[arg(long)]
+    pub verify: bool,
+
+    /// Public keyring for provenance checks [default: ~/.gnupg/pubring.kbx or pubring.gpg]
+    #[arg(long, value_name = "FILE")]
+    pub keyring: Option<std::path::PathBuf>,
+
+    /// Require a cosign signature by --key on every image target (registry or `oci:DIR`):
+    /// an unsigned image is a finding (SUP012), a signature that does not verify another
+    /// (SUP013)
+    #[arg(long, requires = "key")]
+    pub require_signature: bool,
+
+    /// cosign public key (`cosign.pub`) for --require-signature
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -569,6 +608,88 @@ pub struct ImageArgs {
     pub platform: Option<String>,
 
     /// Talk plain HTTP to registries (loopback registries always are)
+    #[arg(long)]
+    pub insecure: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PackageArgs {
+    /// Chart folders to package
+    #[arg(required = true, value_name = "CHART_DIR")]
+    pub charts: Vec<PathBuf>,
+
+    /// Folder to write the archives (and provenance files) to
+    #[arg(long, short = 'd', value_name = "DEST")]
+    pub destination: Option<PathBuf>,
+
+    /// Set the chart's version (a semantic version)
+    #[arg(long, value_name = "V")]
+    pub version: Option<String>,
+
+    /// Set the chart's appVersion
+    #[arg(long, value_name = "V")]
+    pub app_version: Option<String>,
+
+    /// Write a Helm provenance file (`.prov`) signed with --key from --keyring
+    #[arg(long)]
+    pub sign: bool,
+
+    /// Signing key: a user ID, part of one (must select one key), or a fingerprint
+    #[arg(long, value_name = "NAME", requires = "sign")]
+    pub key: Option<String>,
+
+    /// Secret keyring (binary or armored `gpg --export-secret-keys`) [default: ~/.gnupg/secring.gpg]
+    #[arg(long, value_name = "FILE", requires = "sign")]
+    pub keyring: Option<PathBuf>,
+
+    /// File whose first line is the key's passphrase (`-` for standard input)
+    #[arg(long, value_name = "FILE", requires = "sign")]
+    pub passphrase_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Chart archive (its provenance file is CHART.tgz.prov), or with --key an image
+    /// (`REGISTRY/NAME[:TAG|@DIGEST]`, `docker://…`, `oci:DIR[:NAME]`)
+    #[arg(value_name = "CHART.tgz|IMAGE")]
+    pub target: PathBuf,
+
+    /// Public keyring (binary, armored or GnuPG keybox) [default: ~/.gnupg/pubring.kbx or pubring.gpg]
+    #[arg(long, value_name = "FILE", conflicts_with = "key")]
+    pub keyring: Option<PathBuf>,
+
+    /// cosign public key (`cosign.pub`): verify the image's signatures (signature tag or
+    /// sigstore bundle referrer)
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
+
+    /// Talk plain HTTP to the registry (loopback registries always are)
+    #[arg(long)]
+    pub insecure: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// Image to sign (`REGISTRY/NAME[:TAG|@DIGEST]`, `docker://…`, `oci:DIR[:NAME]`); the
+    /// signature names the manifest digest the tag points at now
+    #[arg(value_name = "IMAGE")]
+    pub image: String,
+
+    /// cosign private key (`cosign.key`, written by `cosign generate-key-pair`)
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
+
+    /// File whose first line is the key's password (`-` for standard input) [default:
+    /// $COSIGN_PASSWORD, else empty]
+    #[arg(long, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+
+    /// Store the signature as a sigstore bundle referring to the image (cosign v3, OCI 1.1
+    /// referrers) instead of at the `sha256-<digest>.sig` tag
+    #[arg(long)]
+    pub bundle: bool,
+
+    /// Talk plain HTTP to the registry (loopback registries always are)
     #[arg(long)]
     pub insecure: bool,
 }

@@ -9,13 +9,17 @@ mod conftest_cmd;
 mod db_cmd;
 mod discover;
 mod gatekeeper_scan;
+mod image_sign;
 mod image_target;
+mod package_cmd;
 mod policy_cmd;
 mod policy_scan;
+mod provenance_scan;
 mod rules_cmd;
 mod sbom_cmd;
 mod scan;
 mod template_cmd;
+mod verify_cmd;
 mod vuln;
 
 use std::process::ExitCode;
@@ -35,6 +39,10 @@ fn main() -> ExitCode {
         cli::Command::Db(args) => db_cmd::run(args),
         cli::Command::Sbom(args) => sbom_cmd::run(args),
         cli::Command::Policy(command) => policy_cmd::run(command),
+        cli::Command::Package(args) => package_cmd::run(args),
+        cli::Command::Verify(args) => verify_cmd::run(args),
+        cli::Command::Sign(args) => image_sign::run_sign(args),
+        cli::Command::GenerateKeyPair(args) => image_sign::run_generate_key_pair(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -126,6 +126,11 @@ pub fn run(mut args: ScanArgs) -> Result<u8, String> {
             &sbom_files,
             &image_options,
         ));
+        targets.extend(crate::provenance_scan::scan(&args, &config)?);
+        if args.require_signature {
+            let signatures = image_signature_reports(&args, &config, &images)?;
+            merge_targets(&mut targets, signatures);
+        }
     }
     for (path, errs) in errors {
         match targets.iter_mut().find(|t| t.path == path) {
@@ -389,6 +394,39 @@ fn scan_packages(
         out.push(finish(report, sbom, vec![f.display.clone()]));
     }
     out
+}
+
+/// `--require-signature --key FILE`: each image target's cosign signatures checked, as
+/// `SUP012`/`SUP013` findings (or the error that kept them from being checked).
+fn image_signature_reports(
+    args: &ScanArgs,
+    config: &Config,
+    images: &[(String, bulwark_oci::ImageSource)],
+) -> Result<Vec<TargetReport>, String> {
+    let key_path = args
+        .key
+        .as_deref()
+        .ok_or("--require-signature needs --key FILE (a cosign public key)")?;
+    let key = crate::image_sign::load_public_key(key_path)?;
+    Ok(images
+        .iter()
+        .map(|(target, _)| {
+            match crate::image_sign::image_verdict(target, &key, args.image.insecure) {
+                Ok(verdict) => bulwark_rules::artifact_report(
+                    target,
+                    bulwark_rules::ArtifactKind::Image,
+                    &verdict,
+                    config,
+                ),
+                Err(e) => TargetReport {
+                    kind: TargetKind::Image,
+                    path: target.clone(),
+                    findings: Vec::new(),
+                    errors: vec![input_error(target, e)],
+                },
+            }
+        })
+        .collect())
 }
 
 /// Reads an SBOM target into its packages.

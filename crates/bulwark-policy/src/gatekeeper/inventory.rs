@@ -75,6 +75,11 @@ impl Inventory {
         Json::Object(self.data.clone())
     }
 
+    /// `data` as templates see it, `{"inventory": …}`, converted for the engine once.
+    pub fn to_data(&self) -> crate::engine::RegoValue {
+        crate::engine::RegoValue::from(serde_json::json!({ "inventory": self.to_json() }))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.data.is_empty()
     }

@@ -232,8 +232,9 @@ impl Gatekeeper {
             .collect();
         let mut templates = self.templates.clone();
         let mut results = Vec::new();
+        let data = inventory.to_data();
         for t in templates.iter_mut() {
-            if let Err(e) = t.set_inventory(&inventory) {
+            if let Err(e) = t.set_inventory_value(&data) {
                 // Cannot happen for an inventory built from objects; report it on object 0.
                 results.push(AuditResult {
                     object: 0,

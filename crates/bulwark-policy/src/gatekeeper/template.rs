@@ -212,9 +212,14 @@ impl ConstraintTemplate {
 
     /// Replaces `data.inventory`.
     pub fn set_inventory(&mut self, inventory: &Inventory) -> Result<(), GatekeeperError> {
+        self.set_inventory_value(&inventory.to_data())
+    }
+
+    /// Sets `data` to an inventory already converted with [`Inventory::to_data`]: many
+    /// templates share one converted copy.
+    pub fn set_inventory_value(&mut self, data: &RegoValue) -> Result<(), GatekeeperError> {
         self.engine.clear_data();
-        self.engine
-            .add_data(serde_json::json!({ "inventory": inventory.to_json() }))?;
+        self.engine.add_data_value(data.clone())?;
         Ok(())
     }
 
