@@ -20,6 +20,7 @@ use globset::Glob;
 use regorus::unstable::{Rule, RuleHead};
 use serde_json::{Map, Value, json};
 
+use crate::analysis::RuleGraph;
 use crate::builtins::BaseDir;
 use crate::engine::{EngineOptions, PolicyEngine, PolicyError, RegoVersion, if_without_contains};
 use crate::inputs::{InputDocument, ParsedInput};
@@ -122,6 +123,19 @@ pub struct CheckResult {
     pub failures: Vec<RuleMessage>,
     pub warnings: Vec<RuleMessage>,
     pub exceptions: Vec<RuleMessage>,
+    /// With tracing on: one trace per rule query per document.
+    pub traces: Vec<RuleTrace>,
+}
+
+/// How one rule query went, for `--trace`: the query, the rules it reaches with their value
+/// for the document, and the notes of `trace()` calls.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RuleTrace {
+    /// `data.main.deny`.
+    pub query: String,
+    pub lines: Vec<String>,
+    /// The query gave no failure or warning.
+    pub passed: bool,
 }
 
 /// Totals over results, as conftest's summary line shows them.
@@ -167,6 +181,8 @@ pub struct Conftest {
     engine: PolicyEngine,
     rules: Vec<PolicyRule>,
     namespaces: Vec<String>,
+    /// Set when tracing.
+    graph: Option<RuleGraph>,
 }
 
 impl std::fmt::Debug for Conftest {
@@ -217,7 +233,19 @@ impl Conftest {
             engine,
             rules,
             namespaces,
+            graph: None,
         })
+    }
+
+    /// Records a [`RuleTrace`] for every rule query from now on.
+    pub fn enable_trace(&mut self) {
+        self.graph = Some(RuleGraph::of(&mut self.engine));
+        self.engine.gather_notes();
+    }
+
+    /// The engine, for static checks of the loaded modules ([`crate::analysis`]).
+    pub fn engine_mut(&mut self) -> &mut PolicyEngine {
+        &mut self.engine
     }
 
     /// Every namespace (package) loaded, sorted.
@@ -355,9 +383,12 @@ impl Conftest {
                     .push(message(exception_query.clone(), Map::new()));
             }
             counted += excepted;
-            let value = self
-                .engine
-                .eval_rule(&format!("data.{}.{}", rego_path(&ns), rule.name))?;
+            let query = format!("data.{}.{}", rego_path(&ns), rule.name);
+            let value = self.engine.eval_rule(&query)?;
+            if self.graph.is_some() {
+                let trace = self.trace(&query, value.as_ref())?;
+                result.traces.push(trace);
+            }
             if excepted > 0 {
                 continue;
             }
@@ -403,6 +434,55 @@ impl Conftest {
         }
         result.successes += successes;
         Ok(())
+    }
+
+    /// The trace of a rule query just evaluated (with the current input): the rules it
+    /// reaches and their values, and the notes of its `trace()` calls.
+    fn trace(&mut self, query: &str, value: Option<&Value>) -> Result<RuleTrace, PolicyError> {
+        let notes = self.engine.take_notes();
+        let show = |v: Option<&Value>| match v {
+            Some(v) => format!("= {v}"),
+            None => "undefined".to_owned(),
+        };
+        let mut lines = vec![format!("Enter {query}")];
+        let reached: Vec<_> = self
+            .graph
+            .as_ref()
+            .map(|g| g.reached(query).into_iter().cloned().collect())
+            .unwrap_or_default();
+        for node in reached {
+            if node.function {
+                lines.push(format!(
+                    "| Function {} ({}:{})",
+                    node.path, node.file, node.line
+                ));
+            } else {
+                let v = self.engine.eval_rule(&node.path)?;
+                lines.push(format!(
+                    "| Eval {} {} ({}:{})",
+                    node.path,
+                    show(v.as_ref()),
+                    node.file,
+                    node.line
+                ));
+            }
+        }
+        let _ = self.engine.take_notes();
+        lines.extend(
+            notes
+                .iter()
+                .map(|n| format!("| Note {}", Value::String(n.clone()))),
+        );
+        lines.push(format!("Exit {query} {}", show(value)));
+        let passed = match value {
+            Some(Value::Array(items)) => items.is_empty(),
+            _ => true,
+        };
+        Ok(RuleTrace {
+            query: query.to_owned(),
+            lines,
+            passed,
+        })
     }
 
     /// The `print` output of the evaluations so far.
@@ -503,6 +583,39 @@ mod tests {
             c.summary_line(),
             "1 test, 0 passed, 0 warnings, 1 failure, 0 exceptions"
         );
+    }
+
+    #[test]
+    fn traces_name_reached_rules_and_notes() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        fs_err::write(
+            dir.path().join("p.rego"),
+            "package main\n\nhelper if input.a == 1\n\ndeny contains \"no\" if {\n  helper\n  trace(\"looked\")\n}\n",
+        )
+        .expect("writes");
+        let mut c = Conftest::load(&LoadOptions {
+            policies: vec![dir.path().to_path_buf()],
+            ..LoadOptions::default()
+        })
+        .expect("loads");
+        c.enable_trace();
+        let input =
+            crate::inputs::parse_input("x.json", "{\"a\": 1}", crate::inputs::InputFormat::Json)
+                .expect("parses");
+        let results = c
+            .check(&[input], &NamespaceSelection::default())
+            .expect("checks");
+        let t = &results[0].traces[0];
+        assert_eq!(t.query, "data.main.deny");
+        assert!(!t.passed);
+        assert_eq!(t.lines[0], "Enter data.main.deny");
+        assert!(
+            t.lines[1].starts_with("| Eval data.main.helper = true ("),
+            "{:?}",
+            t.lines
+        );
+        assert_eq!(t.lines[2], "| Note \"looked\"");
+        assert_eq!(t.lines[3], "Exit data.main.deny = [\"no\"]");
     }
 
     #[test]

@@ -145,6 +145,9 @@ pub enum PolicyError {
     Limit { kind: LimitKind },
     #[error("policy evaluation failed: {message}")]
     Eval { message: String },
+    /// Static checks refused the policies (strict mode, capabilities): one line each.
+    #[error("{}", errors.join("\n"))]
+    Check { errors: Vec<String> },
     #[error("invalid query `{query}`: {message}")]
     Query { query: String, message: String },
 }
@@ -192,6 +195,9 @@ pub struct PolicyEngine {
     engine: regorus::Engine,
     options: EngineOptions,
     modules: Vec<PolicyModule>,
+    /// Messages of `trace(msg)` calls since the last [`PolicyEngine::take_notes`], when
+    /// gathering them ([`PolicyEngine::gather_notes`]).
+    notes: Arc<std::sync::Mutex<Option<Vec<String>>>>,
 }
 
 impl std::fmt::Debug for PolicyEngine {
@@ -220,11 +226,32 @@ impl PolicyEngine {
             engine,
             options,
             modules: Vec::new(),
+            notes: Arc::default(),
         };
         for builtin in builtins::extensions() {
             // The names are fixed and distinct, so registration cannot collide.
             let _ = policy_engine.add_native(builtin.name, builtin.arity, builtin.function);
         }
+        // `trace(msg)` keeps its message as a note (OPA's `Note` trace events); regorus would
+        // keep it out of reach.
+        let notes = policy_engine.notes.clone();
+        let _ = policy_engine.add_native(
+            "trace",
+            1,
+            Arc::new(move |args: &[RegoValue]| {
+                let text = match args.first() {
+                    Some(RegoValue::String(s)) => s.to_string(),
+                    Some(other) => other.to_string(),
+                    None => String::new(),
+                };
+                if let Ok(mut n) = notes.lock()
+                    && let Some(n) = n.as_mut()
+                {
+                    n.push(text);
+                }
+                Ok(RegoValue::Bool(true))
+            }),
+        );
         policy_engine
     }
 
@@ -362,7 +389,9 @@ impl PolicyEngine {
                 arity,
                 Box::new(move |args: Vec<RegoValue>| match function(&args) {
                     Ok(value) => Ok(value),
-                    Err(message) if strict => Err(anyhow::anyhow!("{label}: {message}")),
+                    Err(message) if strict => {
+                        Err(anyhow::anyhow!("built-in error: {label}: {message}"))
+                    }
                     Err(_) => Ok(RegoValue::Undefined),
                 }),
             )
@@ -432,6 +461,26 @@ impl PolicyEngine {
     /// runner finds `test_` rules in them).
     pub fn regorus_mut(&mut self) -> &mut regorus::Engine {
         &mut self.engine
+    }
+
+    /// Starts keeping the messages of `trace(msg)` calls (for traces and test reports); an
+    /// engine does not keep them otherwise, so a long scan does not pile them up.
+    pub fn gather_notes(&mut self) {
+        if let Ok(mut n) = self.notes.lock()
+            && n.is_none()
+        {
+            *n = Some(Vec::new());
+        }
+    }
+
+    /// The messages of `trace(msg)` calls since the last call (see
+    /// [`PolicyEngine::gather_notes`]).
+    pub fn take_notes(&mut self) -> Vec<String> {
+        self.notes
+            .lock()
+            .ok()
+            .and_then(|mut n| n.as_mut().map(std::mem::take))
+            .unwrap_or_default()
     }
 
     /// The lines `print` wrote since the last call (`file:line: message`).

@@ -2,8 +2,10 @@
 //! choice, data, limits, `print`, extension builtins), Gatekeeper ConstraintTemplates and
 //! Constraints applied to Kubernetes objects ([`gatekeeper`]), gator suites ([`gator`]),
 //! conftest mode ([`conftest`]), Trivy-format checks ([`trivy`]), policy unit tests
-//! ([`unittest`]) and the input formats policies read ([`inputs`]).
+//! ([`unittest`]), the input formats policies read ([`inputs`]) and static checks of the
+//! modules: strict mode, capabilities, the rule graph for traces ([`analysis`]).
 
+pub mod analysis;
 pub mod builtins;
 pub mod conftest;
 pub mod engine;

@@ -14,6 +14,7 @@ use regex::Regex;
 use regorus::unstable::{Literal, Rule, RuleHead};
 use serde_json::Value;
 
+use crate::analysis::{Capabilities, RuleGraph, strict_errors};
 use crate::builtins::{BaseDir, set_base_dir};
 use crate::engine::{EngineOptions, PolicyEngine, PolicyError};
 use crate::load::{PolicyFile, build_engine, find_policy_files, load_data};
@@ -30,6 +31,12 @@ pub struct TestOptions {
     /// Only tests in packages matching one of these globs (`main`, `ma*`); all when empty.
     pub namespaces: Vec<String>,
     pub engine: EngineOptions,
+    /// Refuse the policies when OPA's strict mode would ([`crate::analysis::strict_errors`]).
+    pub strict: bool,
+    /// Refuse the policies when they call a builtin these capabilities do not list.
+    pub capabilities: Option<Capabilities>,
+    /// Fill [`TestResult::reached`].
+    pub trace: bool,
 }
 
 /// How one test ended.
@@ -54,6 +61,11 @@ pub struct TestResult {
     pub duration: Duration,
     /// Output of `print` calls made by the test.
     pub prints: Vec<String>,
+    /// Messages of `trace()` calls made by the test.
+    pub notes: Vec<String>,
+    /// With [`TestOptions::trace`]: the rules the test refers to, directly or not
+    /// (`data.kubernetes.is_service (policy/k8s.rego:4)`).
+    pub reached: Vec<String>,
 }
 
 /// All results, in file then source order.
@@ -152,6 +164,18 @@ pub fn run_tests_on(
 ) -> Result<TestReport, PolicyError> {
     let base = BaseDir::default();
     let mut engine = build_engine(files, data, options.engine, &base)?;
+    let mut refused = Vec::new();
+    if let Some(caps) = &options.capabilities {
+        refused.extend(caps.check(&mut engine).iter().map(ToString::to_string));
+    }
+    if options.strict {
+        refused.extend(strict_errors(&mut engine));
+    }
+    if !refused.is_empty() {
+        return Err(PolicyError::Check { errors: refused });
+    }
+    let graph = options.trace.then(|| RuleGraph::of(&mut engine));
+    engine.gather_notes();
     let namespaces: Vec<globset::GlobMatcher> = options
         .namespaces
         .iter()
@@ -177,6 +201,16 @@ pub fn run_tests_on(
         let outcome = run_one(&mut engine, &t, &name);
         let duration = start.elapsed();
         let prints = engine.take_prints();
+        let notes = engine.take_notes();
+        let reached = graph
+            .as_ref()
+            .map(|g| {
+                g.reached(&name)
+                    .iter()
+                    .map(|n| format!("{} ({}:{})", n.path, n.file, n.line))
+                    .collect()
+            })
+            .unwrap_or_default();
         results.push(TestResult {
             name,
             file: t.file.clone(),
@@ -184,6 +218,8 @@ pub fn run_tests_on(
             outcome,
             duration,
             prints,
+            notes,
+            reached,
         });
     }
     Ok(TestReport { results })

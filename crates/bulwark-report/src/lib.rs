@@ -5,12 +5,15 @@
 //!   (annotate-snippets), then input errors and a summary line;
 //! - [`render_json`]: the `bulwark.report/v1` JSON contract;
 //! - [`render_sarif`]: SARIF 2.1.0 for code-scanning services, with stable fingerprints;
-//! - [`render_junit`]: JUnit XML for CI test dashboards.
+//! - [`render_junit`]: JUnit XML for CI test dashboards;
+//! - [`conftest`]: conftest's result documents and output formats (stdout, JSON, TAP, table,
+//!   JUnit, GitHub annotations) for policy results.
 //!
 //! Every renderer returns the whole document as a `String` ending with a line break; nothing
 //! here prints or touches the file system. Source texts (for snippets and fingerprints) come
 //! through the [`SourceLookup`] trait, so the caller decides what it kept in memory.
 
+pub mod conftest;
 mod json;
 mod junit;
 mod sarif;

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use clap::builder::TypedValueParser as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
@@ -62,6 +63,122 @@ pub enum PolicyCommand {
     Test(PolicyTestArgs),
     /// Run Gatekeeper gator suites (`suite.yaml`) as `gator verify` does
     Verify(PolicyVerifyArgs),
+    /// Print files as the policies see them: the parsed input as JSON (`conftest parse`)
+    Parse(PolicyParseArgs),
+    /// Write Markdown documentation of policies from their `# METADATA` annotations
+    /// (`conftest doc`)
+    Doc(PolicyDocArgs),
+    /// Read conftest JSON results (a file or standard input) and print them in another
+    /// conftest format (`conftest reformat`)
+    Reformat(PolicyReformatArgs),
+}
+
+/// conftest's output formats of policy results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConftestOutput {
+    /// `FAIL - file - namespace - message` lines and the summary line
+    Stdout,
+    /// conftest's JSON results: filename, namespace, successes, warnings, failures,
+    /// exceptions (each `{msg, loc, metadata}`)
+    Json,
+    /// Test Anything Protocol
+    Tap,
+    /// A RESULT | FILE | NAMESPACE | MESSAGE table
+    Table,
+    /// JUnit XML, one test case per result
+    Junit,
+    /// GitHub Actions annotations (`::error file=F,line=L::message`)
+    Github,
+}
+
+impl From<ConftestOutput> for bulwark_report::conftest::ConftestFormat {
+    fn from(o: ConftestOutput) -> Self {
+        use bulwark_report::conftest::ConftestFormat as F;
+        match o {
+            ConftestOutput::Stdout => F::Stdout,
+            ConftestOutput::Json => F::Json,
+            ConftestOutput::Tap => F::Tap,
+            ConftestOutput::Table => F::Table,
+            ConftestOutput::Junit => F::Junit,
+            ConftestOutput::Github => F::Github,
+        }
+    }
+}
+
+/// How much of the evaluation `policy test --report` shows, as `opa test --explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TestReportKind {
+    /// Failing tests with their notes and `print` output
+    Fails,
+    /// Every test with its notes, `print` output and the rules it reaches
+    Full,
+    /// Failing tests with the notes of their `trace()` calls
+    Notes,
+}
+
+/// Checks of the policies themselves, before they run (`scan --policy` and `policy test`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct PolicyCheckArgs {
+    /// Refuse policies that OPA's strict mode refuses: local variables assigned and never
+    /// used, unused function arguments, deprecated builtins
+    #[arg(long)]
+    pub strict: bool,
+
+    /// OPA capabilities JSON: refuse policies calling a builtin it does not list
+    #[arg(long, value_name = "FILE")]
+    pub capabilities: Option<PathBuf>,
+
+    /// Make a builtin's error fail the evaluation (and name it) instead of making the
+    /// expression undefined
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_name = "BOOL")]
+    pub show_builtin_errors: Option<bool>,
+
+    /// Show how each rule query went: the rules it reaches with their values and the notes
+    /// of `trace()` calls
+    #[arg(long)]
+    pub trace: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyParseArgs {
+    /// Files to parse (`-` for standard input)
+    #[arg(required = true, value_parser = clap::builder::OsStringValueParser::new().map(PathBuf::from))]
+    pub files: Vec<PathBuf>,
+
+    /// Read every file as this format (yaml, json, toml, ini, dotenv, hcl2, dockerfile, ...)
+    #[arg(long, value_name = "FORMAT")]
+    pub parser: Option<String>,
+
+    /// Print all files as one `[{path, contents}]` list, as `--combine` gives the policies
+    #[arg(long)]
+    pub combine: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyDocArgs {
+    /// Policy folders; each gives `<folder name>.md`
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+
+    /// Folder to write the Markdown files into
+    #[arg(long, short = 'o', value_name = "DIR", default_value = ".")]
+    pub output: PathBuf,
+
+    /// Go text/template to render instead of the built-in one; it receives the list of
+    /// annotated packages and rules (`.RegoPackageName`, `.Path`, `.Annotations`,
+    /// `.Location`, `.Depth`)
+    #[arg(long, short = 't', value_name = "FILE")]
+    pub template: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyReformatArgs {
+    /// conftest JSON results (`scan --conftest-output json`); standard input when absent
+    pub file: Option<PathBuf>,
+
+    /// Format to print
+    #[arg(long, short = 'o', value_enum, default_value_t = ConftestOutput::Json)]
+    pub output: ConftestOutput,
 }
 
 #[derive(Debug, Args)]
@@ -153,6 +270,18 @@ pub struct PolicyTestArgs {
     /// Show passing tests and their `print` output too
     #[arg(long, short = 'v')]
     pub verbose: bool,
+
+    /// Print the results in a conftest format (as `conftest verify -o`) instead of
+    /// `opa test`'s
+    #[arg(long, short = 'o', value_enum, value_name = "FORMAT")]
+    pub output: Option<ConftestOutput>,
+
+    /// Print `opa test`'s report with this much of each evaluation (standard output only)
+    #[arg(long, value_enum)]
+    pub report: Option<TestReportKind>,
+
+    #[command(flatten)]
+    pub checks: PolicyCheckArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -199,7 +328,8 @@ pub enum ColorChoice {
 pub struct ScanArgs {
     /// Files or folders to scan (folders are walked, honouring .gitignore), SBOM files, and
     /// images: `oci:DIR`, `oci-archive:FILE`, `docker-archive:FILE`, a registry reference
-    #[arg(default_value = ".")]
+    /// An empty name is ignored.
+    #[arg(default_value = ".", value_parser = clap::builder::OsStringValueParser::new().map(PathBuf::from))]
     pub targets: Vec<PathBuf>,
 
     /// Output format
@@ -326,8 +456,36 @@ pub struct ScanArgs {
     pub rego_version: Option<RegoVersionArg>,
 
     /// Run only the policies: no built-in rules, no schema validation
-    #[arg(long, requires = "policy")]
+    #[arg(long)]
     pub only_policies: bool,
+
+    /// Print the policy results as conftest does, in this format, instead of bulwark's
+    /// report (implies --only-policies; exit 1 on a failure, or on a warning with
+    /// `--fail-on info`)
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub conftest_output: Option<ConftestOutput>,
+
+    /// conftest configuration (`policy`, `namespace`, `data`, `parser`, `all-namespaces`,
+    /// `combine`, `fail-on-warn`, `output`, ...) [default: ./conftest.toml when present];
+    /// flags win over it
+    #[arg(long, value_name = "FILE")]
+    pub conftest_config: Option<PathBuf>,
+
+    /// Leave the `EXCP` lines of exceptions out of `--conftest-output stdout`
+    #[arg(long)]
+    pub suppress_exceptions: bool,
+
+    /// Print nothing when no finding reaches `--fail-on`
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
+    /// Folders of `.proto` files that textproto inputs name their message types from;
+    /// repeatable
+    #[arg(long, value_name = "DIR", value_delimiter = ',')]
+    pub proto_file_dirs: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub policy_checks: PolicyCheckArgs,
 
     /// Require a valid Helm provenance file (`.prov`) beside every chart archive
     #[arg(long)]

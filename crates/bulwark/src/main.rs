@@ -5,6 +5,7 @@
 
 mod chart_scan;
 mod cli;
+mod conftest_cmd;
 mod db_cmd;
 mod discover;
 mod gatekeeper_scan;

@@ -13,7 +13,9 @@ use bulwark_core::{
 };
 use bulwark_policy::conftest::{Conftest, Counts, LoadOptions, NamespaceSelection, RuleMessage};
 use bulwark_policy::engine::{EngineOptions, SyntaxMode};
-use bulwark_policy::inputs::{InputFormat, ParsedInput, parse_input, trivy_dockerfile_input};
+use bulwark_policy::inputs::{
+    InputFormat, ParseOptions, ParsedInput, parse_input_with, trivy_dockerfile_input,
+};
 use bulwark_policy::load::{build_engine, find_policy_files, load_data};
 use bulwark_policy::trivy::{Selector, TrivyCheck, check_of, run_check};
 
@@ -32,6 +34,8 @@ pub struct PolicyOutcome {
     pub counts: Counts,
     /// `print` output of the policies.
     pub prints: Vec<String>,
+    /// The conftest-mode results in conftest's shape (for `--conftest-output` and traces).
+    pub conftest: Vec<bulwark_report::conftest::CheckResult>,
 }
 
 fn engine_options(args: &ScanArgs) -> EngineOptions {
@@ -41,7 +45,65 @@ fn engine_options(args: &ScanArgs) -> EngineOptions {
             Some(RegoVersionArg::V1) => SyntaxMode::V1,
             None => SyntaxMode::Auto,
         },
+        strict_builtin_errors: args.policy_checks.show_builtin_errors.unwrap_or(false),
         ..EngineOptions::default()
+    }
+}
+
+/// The static checks `--strict` and `--capabilities` ask for, as one error listing every
+/// refusal.
+pub fn check_policies(
+    engine: &mut bulwark_policy::engine::PolicyEngine,
+    checks: &crate::cli::PolicyCheckArgs,
+) -> Result<(), String> {
+    let mut refused = Vec::new();
+    if let Some(path) = &checks.capabilities {
+        let caps = bulwark_policy::analysis::Capabilities::load(path)
+            .map_err(|e| format!("--capabilities: {e}"))?;
+        refused.extend(caps.check(engine).iter().map(ToString::to_string));
+    }
+    if checks.strict {
+        refused.extend(bulwark_policy::analysis::strict_errors(engine));
+    }
+    if refused.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the policies do not compile ({} error{}):\n{}",
+            refused.len(),
+            if refused.len() == 1 { "" } else { "s" },
+            refused.join("\n")
+        ))
+    }
+}
+
+/// A conftest-mode result in conftest's shape.
+fn conftest_result(
+    r: &bulwark_policy::conftest::CheckResult,
+) -> bulwark_report::conftest::CheckResult {
+    use bulwark_report::conftest::{QueryTrace, ResultMessage};
+    let messages = |list: &[RuleMessage]| -> Vec<ResultMessage> {
+        list.iter()
+            .map(|m| ResultMessage::new(m.message.clone(), m.metadata.clone(), m.line.unwrap_or(1)))
+            .collect()
+    };
+    bulwark_report::conftest::CheckResult {
+        filename: r.file.clone(),
+        namespace: r.namespace.clone(),
+        successes: r.successes,
+        skipped: Vec::new(),
+        warnings: messages(&r.warnings),
+        failures: messages(&r.failures),
+        exceptions: messages(&r.exceptions),
+        queries: r
+            .traces
+            .iter()
+            .map(|t| QueryTrace {
+                query: t.query.clone(),
+                traces: t.lines.clone(),
+                passed: t.passed,
+            })
+            .collect(),
     }
 }
 
@@ -52,6 +114,14 @@ pub fn run(
     today: jiff::civil::Date,
 ) -> Result<PolicyOutcome, String> {
     let excluded = &|p: &str| config.is_excluded(p);
+    for dir in &args.proto_file_dirs {
+        if !dir.is_dir() {
+            return Err(format!("--proto-file-dirs {}: not a folder", dir.display()));
+        }
+    }
+    let parse_options = ParseOptions {
+        proto_file_dirs: args.proto_file_dirs.clone(),
+    };
     let forced = match &args.parser {
         Some(name) => Some(InputFormat::from_name(name).ok_or_else(|| {
             format!(
@@ -75,7 +145,7 @@ pub fn run(
                 continue;
             }
         };
-        match parse_input(&file.display, &text, file.format) {
+        match parse_input_with(&file.display, &text, file.format, &parse_options) {
             Ok(p) => inputs.push(p),
             Err(e) => errors
                 .entry(file.display.clone())
@@ -94,6 +164,10 @@ pub fn run(
         engine: options,
     })
     .map_err(|e| e.to_string())?;
+    check_policies(conftest.engine_mut(), &args.policy_checks)?;
+    if args.policy_checks.trace {
+        conftest.enable_trace();
+    }
     let selection = if args.all_namespaces {
         NamespaceSelection::All
     } else if args.namespace.is_empty() {
@@ -192,6 +266,7 @@ pub fn run(
         sources,
         counts,
         prints,
+        conftest: results.iter().map(conftest_result).collect(),
     })
 }
 
@@ -213,15 +288,15 @@ fn input_error(path: &str, line: Option<u32>, message: String) -> InputError {
 }
 
 /// A file a policy parser reads.
-struct PolicyTarget {
-    path: PathBuf,
-    display: String,
-    format: InputFormat,
+pub(crate) struct PolicyTarget {
+    pub path: PathBuf,
+    pub display: String,
+    pub format: InputFormat,
 }
 
 /// Files under the targets that a parser reads: files as given (by `--parser`, else by
 /// name, else as YAML), folders walked honouring `.gitignore`. `-` is standard input.
-fn gather(
+pub(crate) fn gather(
     targets: &[PathBuf],
     forced: Option<InputFormat>,
     excluded: &dyn Fn(&str) -> bool,
@@ -289,7 +364,7 @@ fn display_path(p: &Path) -> String {
 /// Files larger than this are reported as input errors rather than read.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
-fn read_target(path: &Path) -> Result<String, String> {
+pub(crate) fn read_target(path: &Path) -> Result<String, String> {
     let mut bytes = Vec::new();
     if path.as_os_str() == "-" {
         std::io::stdin()

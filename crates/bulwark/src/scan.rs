@@ -5,6 +5,7 @@ use std::io::{IsTerminal, Write};
 
 use bulwark_core::{InputError, Report, Severity, SourceFile, TargetKind, TargetReport};
 use bulwark_k8s::SchemaSet;
+use bulwark_report::conftest::{ConftestFormat, ConftestOptions, render_conftest};
 use bulwark_report::{TableOptions, render_json, render_junit, render_sarif, render_table};
 use bulwark_rules::{
     Config, DockerfileInput, KubernetesFile, ScanOptions, all_rules, scan_dockerfiles,
@@ -21,7 +22,19 @@ use bulwark_vulndb::vex::VexSubject;
 /// Files larger than this are reported as input errors rather than read.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
-pub fn run(args: ScanArgs) -> Result<u8, String> {
+pub fn run(mut args: ScanArgs) -> Result<u8, String> {
+    // conftest skips blank file names (`conftest test file.yaml ""`), and so does bulwark.
+    args.targets.retain(|t| !t.as_os_str().is_empty());
+    crate::conftest_cmd::apply_config(&mut args)?;
+    if args.conftest_output.is_some() {
+        args.only_policies = true;
+    }
+    if args.only_policies && args.policy.is_empty() {
+        return Err(
+            "--only-policies needs --policy DIR (or a conftest.toml that names `policy`)"
+                .to_owned(),
+        );
+    }
     let (images, paths) = image_target::split_targets(&args.targets)?;
     let image_options = image_target::open_options(&args.image)?;
     let config_path = match &args.config {
@@ -175,6 +188,19 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
         None
     } else {
         let outcome = crate::policy_scan::run(&args, &config, today)?;
+        if let Some(format) = args.conftest_output {
+            return Ok(finish_conftest(&args, &config, format.into(), &outcome));
+        }
+        if args.policy_checks.trace {
+            let options = ConftestOptions {
+                trace: true,
+                ..ConftestOptions::default()
+            };
+            eprint!(
+                "{}",
+                render_conftest(&outcome.conftest, ConftestFormat::Stdout, &options)
+            );
+        }
         merge_targets(&mut targets, outcome.targets);
         for s in outcome.sources {
             sources.entry(s.path().to_owned()).or_insert(s);
@@ -220,6 +246,15 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
         }
         _ => text,
     };
+    let fail_on: Severity = args
+        .fail_on
+        .map(Severity::from)
+        .or(config.fail_on)
+        .unwrap_or(Severity::Low);
+    let code = report.exit_code(fail_on) as u8;
+    if args.quiet && code == 0 && args.output.is_none() {
+        return Ok(0);
+    }
     match &args.output {
         Some(p) => fs_err::write(p, text.as_bytes()).map_err(|e| e.to_string())?,
         None => {
@@ -231,12 +266,74 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
             }
         }
     }
+    Ok(code)
+}
+
+/// Prints the policy results in a conftest format (`--conftest-output`) and gives conftest's
+/// exit code: 1 on a failure (or a warning with `--fail-on info`), 2 when an input could not
+/// be read; nothing is printed with `--quiet` when the code is 0.
+fn finish_conftest(
+    args: &ScanArgs,
+    config: &Config,
+    format: ConftestFormat,
+    outcome: &crate::policy_scan::PolicyOutcome,
+) -> u8 {
+    let mut errors = 0;
+    for t in &outcome.targets {
+        for e in &t.errors {
+            errors += 1;
+            match e.line {
+                Some(l) => eprintln!("error: {}:{l}: {}", e.path, e.message),
+                None => eprintln!("error: {}: {}", e.path, e.message),
+            }
+        }
+    }
     let fail_on: Severity = args
         .fail_on
         .map(Severity::from)
         .or(config.fail_on)
         .unwrap_or(Severity::Low);
-    Ok(report.exit_code(fail_on) as u8)
+    let counts = &outcome.counts;
+    let code = if errors > 0 {
+        2
+    } else if counts.failures > 0 || (fail_on <= Severity::Info && counts.warnings > 0) {
+        1
+    } else {
+        0
+    };
+    if args.quiet && code == 0 {
+        return 0;
+    }
+    let options = ConftestOptions {
+        color: match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                args.output.is_none()
+                    && std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none()
+            }
+        },
+        trace: args.policy_checks.trace,
+        suppress_exceptions: args.suppress_exceptions,
+        ..ConftestOptions::default()
+    };
+    for p in &outcome.prints {
+        eprintln!("PRNT  {p}");
+    }
+    let text = render_conftest(&outcome.conftest, format, &options);
+    match &args.output {
+        Some(p) => {
+            if let Err(e) = fs_err::write(p, text.as_bytes()) {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        }
+        None => {
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+        }
+    }
+    code
 }
 
 /// Whether a discovered file is an SBOM document: a JSON file whose first 4 KiB name a
