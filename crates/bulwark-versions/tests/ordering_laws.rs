@@ -12,12 +12,12 @@ const SEMVER: &str = "(0|[1-9][0-9]?)\\.(0|[1-9])\\.(0|[1-9])(-(alpha|beta|rc|0|
 const NPM: &str =
     "v?(0|[1-9])\\.(0|[1-9])\\.(0|[1-9])(-(alpha|beta|rc|0|[1-9])(\\.(0|[1-9]|beta)){0,2})?";
 const PEP440: &str = "([1-2]!)?[0-9]{1,2}(\\.[0-9]{1,2}){0,3}((a|b|rc|alpha|c|pre)[0-9]?)?(\\.post[0-9]?|-[0-9])?(\\.dev[0-9]?)?(\\+[a-z0-9]{1,3}(\\.[a-z0-9]{1,3})?)?";
-/// Maven: items joined by `.` only. Maven's own ComparableVersion is not transitive once a
-/// `-` or a digit/letter transition opens a sub-list that meets a plain string item at the
-/// same place (see `maven_orders_string_and_list_items_as_maven_does`), so the laws are
-/// checked where Maven's order is one.
-const MAVEN: &str =
-    "[0-9]{1,2}(\\.([0-9]{1,2}|alpha|beta|a|b|m|rc|cr|snapshot|ga|final|sp|xyz)){0,5}";
+/// Maven: dotted numbers with an optional `-` qualifier or build number. Maven's own
+/// ComparableVersion is not transitive once a string item meets a number or a sub-list at
+/// the same place (`5.a`, `0.sp` against `0.0.alpha`; see
+/// `maven_orders_string_and_list_items_as_maven_does`), so the laws are checked where
+/// Maven's order is one.
+const MAVEN: &str = "[0-9]{1,2}(\\.[0-9]{1,2}){0,3}(-(alpha|beta|milestone|rc|cr|snapshot|ga|final|sp|xyz|[0-9]{1,2}))?";
 const GO: &str = "v(0|[1-9])\\.(0|[1-9])\\.(0|[1-9])(-(rc\\.[0-9]|0\\.20[0-9]{12}-[0-9a-f]{12}|pre\\.0\\.20[0-9]{12}-[0-9a-f]{12}))?(\\+incompatible)?|go1\\.[0-9]{1,2}(\\.[0-9]|rc[1-3]|beta1)?";
 const RUBYGEMS: &str = "[0-9]{1,2}(\\.([0-9]{1,2}|a|b|pre|rc|beta)){0,4}(-[a-z0-9]{1,3})?";
 const NUGET: &str = "[0-9]{1,2}\\.[0-9]{1,2}(\\.[0-9]{1,2}){0,2}(-(alpha|Beta|rc|[0-9])(\\.(alpha|[0-9])){0,2})?(\\+[a-z0-9]{1,3})?";
