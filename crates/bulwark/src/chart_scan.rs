@@ -12,7 +12,7 @@ use bulwark_helm::manifest::sort_manifests;
 use bulwark_helm::sourcemap::template_extent;
 use bulwark_helm::{
     Capabilities, Chart, ChartFile, ChartSources, KubeVersion, Map, ReleaseOptions, ValueOptions,
-    check_installable, load, parse_values, prepare, render_traced,
+    check_installable, load, parse_values, prepare, render, render_traced,
 };
 use bulwark_rules::{
     KubernetesFile, ScanOptions, apply_config, find_rule, scan_kubernetes_files,
@@ -156,6 +156,65 @@ pub fn scan_chart(chart: &Discovered, values: &ChartValues, opts: &ScanOptions<'
     out
 }
 
+/// The user's values for one render: `--values` files, then the variant's `ci/` file, then
+/// the `--set` flags; and the files they came from.
+fn user_values(
+    root: &str,
+    variant: Option<&ChartFile>,
+    values: &ChartValues,
+) -> Result<(Map, Vec<SourceFile>), String> {
+    let mut user = Map::new();
+    let mut user_files = Vec::new();
+    for (file, map) in &values.files {
+        user = merge_maps(user, map.clone());
+        user_files.push(file.clone());
+    }
+    if let Some(v) = variant {
+        let shown = join(root, &v.name);
+        let map =
+            parse_values(&shown, &v.data).map_err(|e| format!("failed to parse {shown}: {e}"))?;
+        user = merge_maps(user, map);
+        user_files.push(SourceFile::new(
+            shown,
+            String::from_utf8_lossy(&v.data).into_owned(),
+        ));
+    }
+    let user = values.flags.apply_flags(user).map_err(|e| e.to_string())?;
+    Ok((user, user_files))
+}
+
+/// The manifests a chart renders to with the scan's values (no `ci/` variants), for the
+/// policy engines: each as `(name, text)`, named `CHART/templates/x.yaml (rendered)` so it
+/// is not mistaken for the template itself. NOTES.txt and empty outputs are left out.
+pub fn rendered_manifests(
+    chart: &Discovered,
+    values: &ChartValues,
+) -> Result<Vec<(String, String)>, String> {
+    let loaded = load(&chart.path).map_err(|e| e.to_string())?;
+    if loaded.is_library() {
+        return Ok(Vec::new());
+    }
+    check_installable(&loaded, &values.capabilities).map_err(|e| e.to_string())?;
+    let (user, _) = user_values(&chart.display, None, values)?;
+    let input = prepare(
+        loaded,
+        &user,
+        ReleaseOptions::default(),
+        values.capabilities.clone(),
+    )
+    .map_err(|e| e.to_string())?;
+    let rendered = render(&input).map_err(|e| e.to_string())?;
+    sort_manifests(&rendered).map_err(|e| e.to_string())?;
+    Ok(rendered
+        .into_iter()
+        .filter(|(name, text)| !name.ends_with("/NOTES.txt") && !text.trim().is_empty())
+        .map(|(name, text)| {
+            let inside = name.split_once('/').map_or(name.as_str(), |(_, rest)| rest);
+            (format!("{} (rendered)", join(&chart.display, inside)), text)
+        })
+        .collect())
+}
+
 /// What scanning a chart's `crds/` files gave.
 struct CrdScan {
     findings: Vec<Finding>,
@@ -211,26 +270,9 @@ fn scan_variant(
         Some(v) => format!("{root} ({})", v.name),
     };
     let fail = |message: String| (error_target(&target, message), Vec::new());
-    let mut user = Map::new();
-    let mut user_files = Vec::new();
-    for (file, map) in &values.files {
-        user = merge_maps(user, map.clone());
-        user_files.push(file.clone());
-    }
-    if let Some(v) = variant {
-        let shown = join(root, &v.name);
-        match parse_values(&shown, &v.data) {
-            Ok(map) => user = merge_maps(user, map),
-            Err(e) => return fail(format!("failed to parse {shown}: {e}")),
-        }
-        user_files.push(SourceFile::new(
-            shown,
-            String::from_utf8_lossy(&v.data).into_owned(),
-        ));
-    }
-    let user = match values.flags.apply_flags(user) {
+    let (user, user_files) = match user_values(root, variant, values) {
         Ok(u) => u,
-        Err(e) => return fail(e.to_string()),
+        Err(e) => return fail(e),
     };
     if chart.is_library() {
         // A library chart renders nothing; its templates are scanned through the charts

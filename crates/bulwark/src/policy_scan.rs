@@ -134,7 +134,35 @@ pub fn run(
     let mut errors: BTreeMap<String, Vec<InputError>> = BTreeMap::new();
     let mut sources = Vec::new();
     let mut inputs = Vec::new();
-    for file in gather(&args.targets, forced, excluded)? {
+    // Charts are rendered (with the scan's values) and their manifests checked, not their
+    // template files one by one.
+    let charts = charts_among(&args.targets, excluded)?;
+    let mut files = gather(&args.targets, forced, excluded)?;
+    files.retain(|f| !charts.iter().any(|c| f.path.starts_with(&c.path)));
+    if !charts.is_empty() {
+        let values = crate::chart_scan::ChartValues::from_args(args)?;
+        for chart in &charts {
+            match crate::chart_scan::rendered_manifests(chart, &values) {
+                Ok(manifests) => {
+                    for (name, text) in manifests {
+                        match parse_input_with(&name, &text, InputFormat::Yaml, &parse_options) {
+                            Ok(p) => inputs.push(p),
+                            Err(e) => errors
+                                .entry(name.clone())
+                                .or_default()
+                                .push(input_error(&name, e.line, e.message)),
+                        }
+                        sources.push(SourceFile::new(name, text));
+                    }
+                }
+                Err(e) => errors
+                    .entry(chart.display.clone())
+                    .or_default()
+                    .push(input_error(&chart.display, None, e)),
+            }
+        }
+    }
+    for file in files {
         let text = match read_target(&file.path) {
             Ok(t) => t,
             Err(e) => {
@@ -285,6 +313,23 @@ fn input_error(path: &str, line: Option<u32>, message: String) -> InputError {
         column: None,
         message,
     }
+}
+
+/// The charts among the targets (chart folders, also found while walking, and `.tgz`
+/// archives), as `bulwark scan` finds them.
+fn charts_among(
+    targets: &[PathBuf],
+    excluded: &dyn Fn(&str) -> bool,
+) -> Result<Vec<crate::discover::Discovered>, String> {
+    let paths: Vec<PathBuf> = targets
+        .iter()
+        .filter(|t| !t.as_os_str().is_empty() && t.as_os_str() != "-")
+        .cloned()
+        .collect();
+    Ok(crate::discover::discover(&paths, excluded)?
+        .into_iter()
+        .filter(|d| d.kind == crate::discover::FileKind::Chart)
+        .collect())
 }
 
 /// A file a policy parser reads.

@@ -171,6 +171,21 @@ pub fn run(mut args: ScanArgs) -> Result<u8, String> {
             }),
         }
     }
+    // Gatekeeper constraints apply to the charts' rendered objects too (render errors are
+    // the chart scan's to report).
+    let mut rendered = Vec::new();
+    if let (Some(_), Some(values)) = (&gatekeeper, &chart_values) {
+        for chart in &charts {
+            for (name, text) in
+                crate::chart_scan::rendered_manifests(chart, values).unwrap_or_default()
+            {
+                if let Ok(k) = KubernetesFile::parse(SourceFile::new(name, text)) {
+                    rendered.push(k);
+                }
+            }
+        }
+    }
+    manifests.append(&mut rendered);
     if let Some(loaded) = &gatekeeper {
         let found = crate::gatekeeper_scan::run(loaded, &manifests, &config, today);
         merge_targets(&mut targets, found);

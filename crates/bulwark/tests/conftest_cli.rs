@@ -126,3 +126,65 @@ fn policy_test_results_in_conftest_json() {
     );
     assert_eq!(json[0]["successes"], 0);
 }
+
+/// A chart among the targets is rendered with the scan's values, and its manifests go to
+/// the conftest-mode policies and the Gatekeeper constraints (not its raw templates).
+#[test]
+fn charts_are_rendered_for_policies_and_constraints() {
+    let chart = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/charts/web");
+    let d = tempfile::tempdir().expect("tempdir");
+    let write = |rel: &str, text: &str| {
+        let p = d.path().join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("dir");
+        std::fs::write(p, text).expect("write");
+    };
+    write(
+        "rego/main.rego",
+        "package main\n\ndeny contains msg if {\n\tinput.kind == \"Deployment\"\n\tsome c in input.spec.template.spec.containers\n\tc.securityContext.privileged\n\tmsg := sprintf(\"privileged container %s\", [c.name])\n}\n",
+    );
+    write(
+        "gatekeeper/template.yaml",
+        "apiVersion: templates.gatekeeper.sh/v1\nkind: ConstraintTemplate\nmetadata:\n  name: k8snoprivileged\nspec:\n  crd:\n    spec:\n      names:\n        kind: K8sNoPrivileged\n  targets:\n    - target: admission.k8s.gatekeeper.sh\n      rego: |\n        package k8snoprivileged\n        violation[{\"msg\": msg}] {\n          c := input.review.object.spec.template.spec.containers[_]\n          c.securityContext.privileged\n          msg := sprintf(\"privileged container %v\", [c.name])\n        }\n---\napiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sNoPrivileged\nmetadata:\n  name: no-privileged\nspec:\n  match:\n    kinds:\n      - apiGroups: [\"apps\"]\n        kinds: [\"Deployment\"]\n",
+    );
+    let chart = chart.to_str().expect("utf-8 path");
+    let findings = |policy: &str, extra: &[&str]| -> Vec<(String, String, String)> {
+        let mut args = vec![
+            "scan",
+            chart,
+            "--policy",
+            policy,
+            "--only-policies",
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        let out = bulwark(&args, d.path(), None);
+        let r: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        let mut all = Vec::new();
+        for t in r["targets"].as_array().expect("targets") {
+            assert!(t["errors"].as_array().is_none_or(|e| e.is_empty()), "{t}");
+            for f in t["findings"].as_array().expect("findings") {
+                let path = f["location"]["path"].as_str().unwrap_or_default();
+                all.push((
+                    f["rule"].as_str().unwrap_or_default().to_owned(),
+                    path.rsplit('/').next().unwrap_or_default().to_owned(),
+                    f["message"].as_str().unwrap_or_default().to_owned(),
+                ));
+            }
+        }
+        all
+    };
+    let deny = findings("rego", &[]);
+    assert_eq!(deny.len(), 1, "{deny:?}");
+    assert_eq!(deny[0].0, "POL001");
+    assert_eq!(deny[0].1, "deployment.yaml (rendered)");
+    assert!(deny[0].2.contains("privileged container web"), "{deny:?}");
+    // The scan's values reach the render: with privileged off, the policy passes.
+    assert!(findings("rego", &["--set", "securityContext.privileged=false"]).is_empty());
+    let gk = findings("gatekeeper", &[]);
+    assert_eq!(gk.len(), 1, "{gk:?}");
+    assert_eq!(gk[0].0, "POL003");
+    assert_eq!(gk[0].1, "deployment.yaml (rendered)");
+    assert!(gk[0].2.contains("privileged container web"), "{gk:?}");
+}
