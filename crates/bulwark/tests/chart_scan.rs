@@ -182,34 +182,20 @@ fn values_files_and_set_flags_feed_the_render_and_are_named() {
 
 #[test]
 fn suppressions_without_reason_or_expired_in_templates_and_values_are_reported() {
-    let d = tempfile::tempdir().unwrap();
-    let src = crate_dir().join(WEB);
-    for entry in walk(&src) {
-        let rel = entry
-            .strip_prefix(&src)
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .to_owned();
-        let mut text = std::fs::read_to_string(&entry).unwrap();
-        if rel == "templates/deployment.yaml" {
-            // A Go comment (gone from the rendered output) without a reason, and an
-            // expired `#` comment in a part that default values do not render.
-            text = text.replacen(
-                "  template:\n",
-                "  template:\n    {{- /* bulwark:ignore KUB010 */}}\n    {{- if .Values.never }}\n    # bulwark:ignore KUB050 until=2020-01-01 pinned later\n    {{- end }}\n",
-                1,
-            );
-        }
-        if rel == "values.yaml" {
-            text = text.replacen(
-                "securityContext:\n",
-                "securityContext: # bulwark:ignore KUB010\n",
-                1,
-            );
-        }
-        write(d.path(), &rel, &text);
-    }
+    let d = copy_web_chart(&[
+        // A Go comment (gone from the rendered output) without a reason, and an expired `#`
+        // comment in a part that default values do not render.
+        (
+            "templates/deployment.yaml",
+            "  template:\n",
+            "  template:\n    {{- /* bulwark:ignore KUB010 */}}\n    {{- if .Values.never }}\n    # bulwark:ignore KUB050 until=2020-01-01 pinned later\n    {{- end }}\n",
+        ),
+        (
+            "values.yaml",
+            "securityContext:\n",
+            "securityContext: # bulwark:ignore KUB010\n",
+        ),
+    ]);
     let out = bulwark(
         &[
             "scan",
@@ -263,26 +249,14 @@ fn suppressions_without_reason_or_expired_in_templates_and_values_are_reported()
 
 #[test]
 fn crds_and_schemas_are_checked_in_chart_scans() {
-    let d = tempfile::tempdir().unwrap();
-    let src = crate_dir().join(WEB);
-    for entry in walk(&src) {
-        let rel = entry
-            .strip_prefix(&src)
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .to_owned();
-        write(d.path(), &rel, &std::fs::read_to_string(&entry).unwrap());
-    }
+    // Rendered manifests are validated against the Kubernetes schemas too.
+    let d = copy_web_chart(&[(
+        "templates/deployment.yaml",
+        "  replicas:",
+        "  replicaz: 1\n  replicas:",
+    )]);
     let crd = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: # bulwark:ignore KUB066\n  name: widgets.example.com\nspec:\n  group: example.com\n  names: {kind: Widget, plural: widgets}\n  scope: Namespaced\n  versions: []\n";
     write(d.path(), "crds/widgets.yaml", crd);
-    // Rendered manifests are validated against the Kubernetes schemas too.
-    let deployment = std::fs::read_to_string(src.join("templates/deployment.yaml")).unwrap();
-    write(
-        d.path(),
-        "templates/deployment.yaml",
-        &deployment.replacen("  replicas:", "  replicaz: 1\n  replicas:", 1),
-    );
     write(
         d.path(),
         "charts/sub/Chart.yaml",
@@ -329,6 +303,30 @@ fn crds_and_schemas_are_checked_in_chart_scans() {
     );
     // The flow sequence is still open at the end of the file.
     assert_eq!(errors[0]["line"], 2, "{}", errors[0]["message"]);
+}
+
+/// A copy of the web fixture chart in a temporary folder, each `(file, from, to)` edit
+/// replacing the first `from` in that file.
+fn copy_web_chart(edits: &[(&str, &str, &str)]) -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    let src = crate_dir().join(WEB);
+    for entry in walk(&src) {
+        let rel = entry
+            .strip_prefix(&src)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let mut text = std::fs::read_to_string(&entry).unwrap();
+        for (file, from, to) in edits {
+            if rel == *file {
+                assert!(text.contains(from), "{file} has no {from:?}");
+                text = text.replacen(from, to, 1);
+            }
+        }
+        write(d.path(), &rel, &text);
+    }
+    d
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {

@@ -71,21 +71,7 @@ fn lex(text: &str) -> Res<Vec<(Tok, u32)>> {
                 }
             }
             b'/' if b.get(i + 1) == Some(&b'*') => {
-                let start = line;
-                i += 2;
-                loop {
-                    if i + 1 >= b.len() {
-                        return Err((Some(start), "comment `/*` is not closed".into()));
-                    }
-                    if b[i] == b'*' && b[i + 1] == b'/' {
-                        i += 2;
-                        break;
-                    }
-                    if b[i] == b'\n' {
-                        line += 1;
-                    }
-                    i += 1;
-                }
+                super::skip_block_comment(b, &mut i, &mut line)?;
             }
             b'"' => {
                 let (s, next, lines) = string(text, i + 1).map_err(|m| (Some(line), m))?;

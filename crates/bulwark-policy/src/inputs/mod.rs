@@ -384,8 +384,36 @@ pub(crate) fn number(f: f64) -> Value {
     }
 }
 
+/// Skips a `/* … */` comment that starts at `b[*i]`, counting the newlines it holds into
+/// `line`; an unclosed comment is an error at the line it opens on.
+pub(crate) fn skip_block_comment(
+    b: &[u8],
+    i: &mut usize,
+    line: &mut u32,
+) -> Result<(), (Option<u32>, String)> {
+    let start = *line;
+    let Some(len) = b[*i + 2..].windows(2).position(|w| w == b"*/") else {
+        return Err((Some(start), "comment `/*` is not closed".into()));
+    };
+    let body = &b[*i + 2..*i + 2 + len];
+    *line += u32::try_from(body.iter().filter(|&&c| c == b'\n').count()).unwrap_or(u32::MAX);
+    *i += len + 4;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn block_comments_are_skipped_with_their_lines() {
+        let b = b"/* a\n b */x";
+        let (mut i, mut line) = (0, 1);
+        super::skip_block_comment(b, &mut i, &mut line).expect("closed");
+        assert_eq!((i, line), (10, 2));
+        let (mut i, mut line) = (0, 3);
+        let e = super::skip_block_comment(b"/* open\n", &mut i, &mut line).expect_err("unclosed");
+        assert_eq!(e, (Some(3), "comment `/*` is not closed".to_owned()));
+    }
+
     use super::*;
 
     #[test]

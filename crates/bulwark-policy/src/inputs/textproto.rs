@@ -222,18 +222,7 @@ fn lex_proto(text: &str) -> Res<Vec<(String, u32)>> {
                 i += 1;
             }
         } else if b[i..].starts_with(b"/*") {
-            let start = line;
-            i += 2;
-            while !b[i..].starts_with(b"*/") {
-                if i >= b.len() {
-                    return Err((Some(start), "comment `/*` is not closed".into()));
-                }
-                if b[i] == b'\n' {
-                    line += 1;
-                }
-                i += 1;
-            }
-            i += 2;
+            super::skip_block_comment(b, &mut i, &mut line)?;
         } else if c == b'"' || c == b'\'' {
             let start = i;
             i += 1;

@@ -39,21 +39,7 @@ fn lex(text: &str) -> Res<Vec<(Tok, u32)>> {
                 i += 1;
             }
         } else if c == b'/' && b.get(i + 1) == Some(&b'*') {
-            let start = line;
-            i += 2;
-            loop {
-                if i + 1 >= b.len() {
-                    return Err((Some(start), "comment `/*` is not closed".into()));
-                }
-                if b[i] == b'*' && b[i + 1] == b'/' {
-                    i += 2;
-                    break;
-                }
-                if b[i] == b'\n' {
-                    line += 1;
-                }
-                i += 1;
-            }
+            super::skip_block_comment(b, &mut i, &mut line)?;
         } else if c == b'"' {
             let start = i + 1;
             let mut j = start;
