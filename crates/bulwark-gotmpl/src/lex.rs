@@ -112,6 +112,8 @@ impl std::fmt::Display for Item<'_> {
 pub(crate) struct Lexer<'a> {
     input: &'a str,
     left_delim: &'a str,
+    /// Searches for `left_delim`, built once per text.
+    left_finder: memchr::memmem::Finder<'a>,
     right_delim: &'a str,
     pos: usize,
     start: usize,
@@ -149,7 +151,8 @@ fn is_space(r: Option<char>) -> bool {
 
 pub(crate) fn is_alphanumeric(r: Option<char>) -> bool {
     match r {
-        Some(c) => c == '_' || c.is_alphabetic() || c.is_ascii_digit() || is_nd(c),
+        Some(c) if c.is_ascii() => c == '_' || c.is_ascii_alphanumeric(),
+        Some(c) => c.is_alphabetic() || is_nd(c),
         None => false,
     }
 }
@@ -181,9 +184,11 @@ const TRIM_MARKER_LEN: usize = 2;
 
 impl<'a> Lexer<'a> {
     pub fn new(input: &'a str, left: &'a str, right: &'a str) -> Lexer<'a> {
+        let left_delim = if left.is_empty() { "{{" } else { left };
         Lexer {
             input,
-            left_delim: if left.is_empty() { "{{" } else { left },
+            left_delim,
+            left_finder: memchr::memmem::Finder::new(left_delim.as_bytes()),
             right_delim: if right.is_empty() { "}}" } else { right },
             pos: 0,
             start: 0,
@@ -199,6 +204,16 @@ impl<'a> Lexer<'a> {
     }
 
     fn next(&mut self) -> Option<char> {
+        // ASCII, nearly every character of a template, without decoding.
+        if let Some(&b) = self.input.as_bytes().get(self.pos)
+            && b.is_ascii()
+        {
+            self.pos += 1;
+            if b == b'\n' {
+                self.line += 1;
+            }
+            return Some(char::from(b));
+        }
         match self.input[self.pos..].chars().next() {
             None => {
                 self.at_eof = true;
@@ -215,7 +230,10 @@ impl<'a> Lexer<'a> {
     }
 
     fn peek(&mut self) -> Option<char> {
-        self.input[self.pos..].chars().next()
+        match self.input.as_bytes().get(self.pos) {
+            Some(&b) if b.is_ascii() => Some(char::from(b)),
+            _ => self.input[self.pos..].chars().next(),
+        }
     }
 
     fn backup(&mut self) {
@@ -331,7 +349,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_text(&mut self) -> Step<'a> {
-        if let Some(x) = self.input[self.pos..].find(self.left_delim) {
+        if let Some(x) = self.left_finder.find(&self.input.as_bytes()[self.pos..]) {
             if x > 0 {
                 self.pos += x;
                 let delim_end = self.pos + self.left_delim.len();

@@ -33,6 +33,6 @@ pub use exec::CallContext;
 pub use funcs::{BUILTINS, FuncMap, Function, FunctionRegistry, ParamType, Signature};
 pub use node::{Arg, Branch, BranchKind, Command, List, Node, Number, Pipe, Pos, Tree, Variable};
 pub use parse::{ParseOptions, TreeSet, parse};
-pub use template::{Limits, MissingKey, Options, TemplateSet};
+pub use template::{Limits, MissingKey, Options, TemplateSet, with_limits_stack};
 pub use trace::{PathSeg, Segment, Trace, TraceIndex};
 pub use value::{Map, Opaque, SharedMap, Value};

@@ -252,19 +252,41 @@ impl TemplateSet {
     }
 }
 
-/// Runs `f` on a scoped thread with `size` bytes of stack (inline when `None` or when the
-/// thread cannot be created).
+thread_local! {
+    /// The stack size of the thread [`with_stack`] started and is now running on (0 on any
+    /// other thread).
+    static STACK_SIZE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Runs `f` with at least `limits.stack_size` bytes of stack, on one thread started for
+/// the whole of `f` (inline when `f` already runs on such a thread, or when no size is
+/// set). A caller that parses and executes many templates wraps the lot in this, so each
+/// [`TemplateSet::parse`] and [`TemplateSet::execute`] inside runs inline instead of
+/// starting a thread of its own.
+pub fn with_limits_stack<T: Send>(limits: &Limits, f: impl FnOnce() -> T + Send) -> T {
+    with_stack(limits.stack_size, f)
+}
+
+/// Runs `f` on a scoped thread with `size` bytes of stack (inline when `None`, when the
+/// current thread is one of these with at least `size` bytes, or when the thread cannot be
+/// created).
 fn with_stack<T: Send>(size: Option<usize>, f: impl FnOnce() -> T + Send) -> T {
     let Some(size) = size else {
         return f();
     };
+    if STACK_SIZE.get() >= size {
+        return f();
+    }
     let mut f = Some(f);
     let result = std::thread::scope(|scope| {
         let builder = std::thread::Builder::new()
             .name("gotmpl".into())
             .stack_size(size);
         let job = f.take();
-        match builder.spawn_scoped(scope, move || job.map(|job| job())) {
+        match builder.spawn_scoped(scope, move || {
+            STACK_SIZE.set(size);
+            job.map(|job| job())
+        }) {
             Ok(handle) => Some(handle.join()),
             Err(_) => None,
         }

@@ -7,7 +7,7 @@ use crate::value::Map;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChartFile {
     pub name: String,
-    pub data: Vec<u8>,
+    pub data: std::sync::Arc<[u8]>,
 }
 
 /// A chart as Helm's loader builds it. Subcharts are owned; a chart's place in the tree
@@ -92,5 +92,15 @@ impl Chart {
             }
         }
         rec(self, "", &mut visit);
+    }
+}
+
+/// A file's bytes as text, invalid UTF-8 replaced by U+FFFD as Go's conversions do
+/// (`String::from_utf8_lossy`, with the common all-valid case checked by the faster
+/// `str::from_utf8` first).
+pub fn text_of(data: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(data) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(data),
     }
 }

@@ -224,7 +224,7 @@ fn yaml_error(file: &str, e: &bulwark_yaml::YamlError) -> LoadError {
 }
 
 fn first_document(file: &str, data: &[u8]) -> Result<Option<bulwark_yaml::Node>, LoadError> {
-    let text = String::from_utf8_lossy(data);
+    let text = crate::chart::text_of(data);
     let docs = load_str_with(&text, LoadOptions::default()).map_err(|e| yaml_error(file, &e))?;
     Ok(docs.into_iter().next().map(|d| d.root))
 }
@@ -249,7 +249,7 @@ pub fn parse_values(file: &str, data: &[u8]) -> Result<Map, LoadError> {
         line: Some(line),
         message: format!("cannot unmarshal yaml document: {message}"),
     };
-    let text = String::from_utf8_lossy(data);
+    let text = crate::chart::text_of(data);
     let docs =
         load_str_with(&text, LoadOptions::default()).map_err(|e| match yaml_error(file, &e) {
             LoadError::File { message, .. } => fail(e.line, message),
@@ -454,7 +454,7 @@ pub fn load_files(
                 if md.api_version == "v1" {
                     chart.files.push(ChartFile {
                         name: f.name,
-                        data: f.data,
+                        data: f.data.into(),
                     });
                 }
             }
@@ -465,20 +465,20 @@ pub fn load_files(
                 if is_v1 {
                     chart.files.push(ChartFile {
                         name: f.name,
-                        data: f.data.clone(),
+                        data: f.data.clone().into(),
                     });
                 }
                 chart.lock = Some(f.data);
             }
             n if n.starts_with("templates/") => chart.templates.push(ChartFile {
                 name: f.name,
-                data: f.data,
+                data: f.data.into(),
             }),
             n if n.starts_with("charts/") => {
                 if n.ends_with(".prov") {
                     chart.files.push(ChartFile {
                         name: f.name,
-                        data: f.data,
+                        data: f.data.into(),
                     });
                     continue;
                 }
@@ -491,7 +491,7 @@ pub fn load_files(
             }
             _ => chart.files.push(ChartFile {
                 name: f.name,
-                data: f.data,
+                data: f.data.into(),
             }),
         }
     }

@@ -154,7 +154,7 @@ fn collect_entries(
         out.push((format!("{base}/values.schema.json"), schema.clone()));
     }
     for f in chart.templates.iter().chain(&chart.files) {
-        out.push((format!("{base}/{}", f.name), f.data.clone()));
+        out.push((format!("{base}/{}", f.name), f.data.to_vec()));
     }
     for dep in &chart.dependencies {
         collect_entries(dep, &format!("{base}/charts/"), out)?;

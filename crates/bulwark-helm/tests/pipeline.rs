@@ -98,7 +98,7 @@ fn symlinks_stay_inside_the_chart() {
         chart
             .files
             .iter()
-            .any(|f| f.name == "link.txt" && f.data == b"inside")
+            .any(|f| f.name == "link.txt" && *f.data == *b"inside")
     );
     write(outside.path(), &[("secret", "x")]);
     std::os::unix::fs::symlink(outside.path().join("secret"), root.join("escape")).expect("link");

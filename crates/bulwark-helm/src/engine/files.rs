@@ -15,9 +15,9 @@ pub struct Files {
 
 impl Files {
     /// Files from `(name, content)` pairs.
-    pub fn new(entries: impl IntoIterator<Item = (String, Vec<u8>)>) -> Files {
+    pub fn new(entries: impl IntoIterator<Item = (String, Arc<[u8]>)>) -> Files {
         Files {
-            entries: Arc::new(entries.into_iter().map(|(k, v)| (k, v.into())).collect()),
+            entries: Arc::new(entries.into_iter().collect()),
         }
     }
 

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use bulwark_gotmpl::{
     Error, FuncError, FuncMap, Limits, Map as GoMap, MissingKey, Options, ParamType, SharedMap,
-    Signature, TemplateSet, Trace, TraceIndex, Value as GoValue,
+    Signature, TemplateSet, Trace, TraceIndex, Value as GoValue, with_limits_stack,
 };
 use bulwark_sprig::ChartContext;
 
@@ -309,7 +309,16 @@ pub fn render_traced(input: &RenderInput) -> Result<(Rendered, Traces), RenderEr
     render_inner(input, Limits::default(), true)
 }
 
+/// Parses and executes every template on one thread with the stack `limits` asks for.
 fn render_inner(
+    input: &RenderInput,
+    limits: Limits,
+    trace: bool,
+) -> Result<(Rendered, Traces), RenderError> {
+    with_limits_stack(&limits, || render_on_stack(input, limits, trace))
+}
+
+fn render_on_stack(
     input: &RenderInput,
     limits: Limits,
     trace: bool,
@@ -337,7 +346,7 @@ fn render_inner(
     });
     let tpls = templates(&input.chart);
     for t in &tpls {
-        let text = String::from_utf8_lossy(&t.file.data);
+        let text = crate::chart::text_of(&t.file.data);
         set.parse(&t.name, &text)
             .map_err(|e| RenderError::Parse(parse_error_message(&t.name, e.message())))?;
     }
