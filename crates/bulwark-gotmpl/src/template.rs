@@ -9,7 +9,7 @@ use crate::error::{Error, ParseError};
 use crate::exec::{Shared, execute_tree, execute_tree_traced};
 use crate::funcs::{BUILTINS, FuncMap, FunctionRegistry};
 use crate::node::{Tree, is_empty_list};
-use crate::parse::{ParseOptions, parse};
+use crate::parse::{ParseOptions, TreeSet, parse};
 use crate::trace::{Trace, TraceIndex, TraceState};
 use crate::value::Value;
 
@@ -139,6 +139,77 @@ impl TemplateSet {
     /// rules: a definition replaces an earlier one of the same name unless it is empty;
     /// defining a name twice in one text is an error.
     pub fn parse(&mut self, name: &str, text: &str) -> Result<(), ParseError> {
+        let trees = self.parse_trees(name, text)?;
+        self.add_trees(trees);
+        Ok(())
+    }
+
+    /// [`TemplateSet::parse`] of many texts in order, as one `parse` after another, stopping
+    /// at the first that fails (its index and error). When the texts are large, the later
+    /// part is parsed on a second thread while this one parses the first part: parsing a
+    /// text depends only on the text and the function names, and the trees are added in
+    /// the texts' order afterwards, so the result is the same.
+    pub fn parse_all<S: AsRef<str> + Sync>(
+        &mut self,
+        texts: &[(String, S)],
+    ) -> Result<(), (usize, ParseError)> {
+        /// Below this many bytes in all, a second thread costs more than it saves.
+        const PARALLEL_BYTES: usize = 128 << 10;
+        let total: usize = texts.iter().map(|(_, t)| t.as_ref().len()).sum();
+        let parse_range = |range: std::ops::Range<usize>| {
+            let mut out = Vec::with_capacity(range.len());
+            for i in range {
+                let (name, text) = &texts[i];
+                match self.parse_trees(name, text.as_ref()) {
+                    Ok(trees) => out.push(trees),
+                    Err(e) => return Err((i, e)),
+                }
+            }
+            Ok(out)
+        };
+        let results = if total < PARALLEL_BYTES || texts.len() < 2 {
+            vec![parse_range(0..texts.len())]
+        } else {
+            // Split where half of the bytes are behind.
+            let mut split = 0;
+            let mut seen = 0;
+            while split < texts.len() - 1 && seen < total / 2 {
+                seen += texts[split].1.as_ref().len();
+                split += 1;
+            }
+            let stack = self.options.limits.stack_size;
+            std::thread::scope(|scope| {
+                let mut builder = std::thread::Builder::new().name("gotmpl-parse".into());
+                if let Some(size) = stack {
+                    builder = builder.stack_size(size);
+                }
+                let later = builder.spawn_scoped(scope, || {
+                    if let Some(size) = stack {
+                        STACK_SIZE.set(size);
+                    }
+                    parse_range(split..texts.len())
+                });
+                let first = parse_range(0..split);
+                match later {
+                    Ok(handle) => match handle.join() {
+                        Ok(later) => vec![first, later],
+                        Err(panic) => std::panic::resume_unwind(panic),
+                    },
+                    // No second thread: parse the rest here.
+                    Err(_) => vec![first, parse_range(split..texts.len())],
+                }
+            })
+        };
+        for part in results {
+            for trees in part? {
+                self.add_trees(trees);
+            }
+        }
+        Ok(())
+    }
+
+    /// Parses one text into its trees without adding them.
+    fn parse_trees(&self, name: &str, text: &str) -> Result<TreeSet, ParseError> {
         let funcs = self.funcs.clone();
         let has = |n: &str| BUILTINS.contains(&n) || funcs.get(n).is_some();
         let options = ParseOptions {
@@ -160,14 +231,18 @@ impl TemplateSet {
         } else {
             None
         };
-        let trees = with_stack(stack, || parse(name, text, options, &has))?;
+        with_stack(stack, || parse(name, text, options, &has))
+    }
+
+    /// Adds parsed trees with Go's rule: a definition replaces an earlier one of the same
+    /// name unless it is empty.
+    fn add_trees(&mut self, trees: TreeSet) {
         for (n, tree) in trees {
             if self.trees.contains_key(&n) && is_empty_list(&tree.root) {
                 continue;
             }
             self.trees.insert(n, tree);
         }
-        Ok(())
     }
 
     pub(crate) fn remove(&mut self, name: &str) {

@@ -69,3 +69,59 @@ fn nesting_limit_bounds_recursion_through_branches() {
         "{err}"
     );
 }
+
+/// Texts big enough that `parse_all` splits them over two threads.
+fn big_texts(bad: Option<usize>) -> Vec<(String, String)> {
+    (0..40)
+        .map(|i| {
+            let mut text = format!(
+                "{{{{define \"d{i}\"}}}}[{i}]{{{{end}}}}{{{{define \"shared\"}}}}{i}{{{{end}}}}"
+            );
+            text.push_str(&"{{ if true }}x{{ end }}".repeat(400));
+            if bad == Some(i) {
+                text.push_str("{{ nosuchfunction 1 }}");
+            }
+            (format!("t{i}"), text)
+        })
+        .collect()
+}
+
+#[test]
+fn parse_all_matches_parsing_one_text_after_another() {
+    let texts = big_texts(None);
+    let mut one_by_one = TemplateSet::with_builtins("root");
+    for (name, text) in &texts {
+        one_by_one.parse(name, text).expect("parses");
+    }
+    let mut all = TemplateSet::with_builtins("root");
+    all.parse_all(&texts).expect("parses");
+    assert_eq!(
+        all.names().collect::<Vec<_>>(),
+        one_by_one.names().collect::<Vec<_>>()
+    );
+    // The last definition of a name wins, as when parsed in order.
+    let run = |set: &TemplateSet| {
+        let mut s = TemplateSet::clone(set);
+        s.parse(
+            "use",
+            r#"{{template "shared"}}{{template "d3"}}{{template "d39"}}"#,
+        )
+        .expect("parses");
+        s.execute("use", &Value::Nil).expect("runs")
+    };
+    assert_eq!(run(&all), "39[3][39]");
+    assert_eq!(run(&all), run(&one_by_one));
+}
+
+#[test]
+fn parse_all_reports_the_first_failing_text_in_order() {
+    for (bad, want) in [(Some(35), 35), (Some(2), 2)] {
+        let mut texts = big_texts(bad);
+        // A second error later on must not win over the first one.
+        texts[38].1.push_str("{{ end }}");
+        let mut set = TemplateSet::with_builtins("root");
+        let (index, err) = set.parse_all(&texts).expect_err("fails");
+        assert_eq!(index, want, "{err}");
+        assert!(err.to_string().contains(&format!("t{want}")), "{err}");
+    }
+}

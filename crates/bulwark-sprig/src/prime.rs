@@ -90,10 +90,29 @@ impl SmallPrime {
 
     /// The first `k` with `base + 2k ≡ 0 (mod p)`: `k ≡ -r·2⁻¹`, and `2⁻¹ = (p+1)/2`.
     fn first_multiple(self, base: &[u64]) -> usize {
-        let r = self.rem(base);
+        self.first_multiple_from(self.rem(base))
+    }
+
+    /// [`SmallPrime::first_multiple`] given `r = base mod p`.
+    fn first_multiple_from(self, r: u64) -> usize {
         let k = self.reduce(self.reduce(self.p - r) * self.p.div_ceil(2));
         usize::try_from(k).unwrap_or(usize::MAX)
     }
+}
+
+/// `x mod p` for four primes at once. Each remainder is a chain of dependent
+/// multiplications; running four independent chains side by side lets the processor
+/// overlap them, where one chain alone waits on each multiplication's latency.
+fn rem4(ps: &[SmallPrime; 4], x: &[u64]) -> [u64; 4] {
+    let mut r = [0u64; 4];
+    for &limb in x.iter().rev() {
+        for half in [limb >> 32, limb & 0xffff_ffff] {
+            for (ri, p) in r.iter_mut().zip(ps) {
+                *ri = p.reduce((*ri << 32) | half);
+            }
+        }
+    }
+    r
 }
 
 /// Little-endian 64-bit limbs of a fixed width.
@@ -532,13 +551,23 @@ fn random_prime<const N: usize>(
         // Candidates base + 2k for k < WINDOW; the top bits survive unless base is within
         // 2·WINDOW of 2^bits, which is checked per candidate.
         sieve.fill(false);
-        for &p in small {
+        let mut mark = |p: SmallPrime, r: u64| {
             let step = usize::try_from(p.p).unwrap_or(usize::MAX);
-            let mut k = p.first_multiple(&base);
+            let mut k = p.first_multiple_from(r);
             while k < WINDOW {
                 sieve[k] = true;
                 k += step;
             }
+        };
+        let mut quads = small.chunks_exact(4);
+        for quad in &mut quads {
+            let ps = [quad[0], quad[1], quad[2], quad[3]];
+            for (p, r) in ps.into_iter().zip(rem4(&ps, &base)) {
+                mark(p, r);
+            }
+        }
+        for &p in quads.remainder() {
+            mark(p, p.rem(&base));
         }
         // p ≡ 1 (mod 65537) would make 65537 divide p - 1: base + 2k ≡ 1 ⇔ base - 1 + 2k ≡ 0.
         {
@@ -734,6 +763,11 @@ mod tests {
             let x = random_limbs::<32>(&mut rng);
             let want = to_biguint(&x) % BigUint::from(p);
             assert_eq!(BigUint::from(sp.rem(&x)), want);
+            let four = [sp, SmallPrime::new(7), SmallPrime::new(1_048_573), sp];
+            let rems = rem4(&four, &x);
+            for (q, r) in four.iter().zip(rems) {
+                assert_eq!(BigUint::from(r), to_biguint(&x) % BigUint::from(q.p));
+            }
             // base + 2k is a multiple of p at the first multiple.
             let mut base = x;
             base[0] |= 1;

@@ -345,11 +345,12 @@ fn render_on_stack(
         ..Options::default()
     });
     let tpls = templates(&input.chart);
-    for t in &tpls {
-        let text = crate::chart::text_of(&t.file.data);
-        set.parse(&t.name, &text)
-            .map_err(|e| RenderError::Parse(parse_error_message(&t.name, e.message())))?;
-    }
+    let texts: Vec<(String, std::borrow::Cow<'_, str>)> = tpls
+        .iter()
+        .map(|t| (t.name.clone(), crate::chart::text_of(&t.file.data)))
+        .collect();
+    set.parse_all(&texts)
+        .map_err(|(i, e)| RenderError::Parse(parse_error_message(&tpls[i].name, e.message())))?;
     let index = trace.then(|| {
         let mut index = TraceIndex::new();
         index.add_root("", &values);
